@@ -1,0 +1,300 @@
+import keras
+import tensorflow as tf
+from keras import ops
+
+from relax_keras.switch_cell import SwitchCell
+from relax_keras.validation import one_of
+from relax_keras.validation import positive_int
+
+INJECTION_MODES = ("every", "first")
+
+
+@keras.saving.register_keras_serializable(package="relax_keras")
+class ReLaXBlock(keras.layers.Layer):
+    """A ReLaX-Net block: one physical layer reused through a bank of weight sets.
+
+    One layer of `units` nodes and a bank of `weight_sets` (L_W) weight sets; fast
+    switches feed the layer's output back into itself while the active weight set
+    follows a periodic schedule (period L_W * L_T, `repeats` = L_T):
+
+        h[k+1] = activation(h[k] @ W[s(k)] + b[s(k)] + u[k] @ U)
+
+    - A static input `x` of shape `(batch, d)` first goes through the input layer,
+      `h[0] = activation(x @ U + c)`, then `depth = weight_sets * repeats` switched
+      steps follow, with `u[k] = x` (`input_injection="every"`) or `u[k] = 0`
+      (`"first"`: the input is shown only through `h[0]`). The output is `h[depth]`.
+    - A sequence of shape `(batch, T, d)` starts from `h[0] = 0` and advances
+      `steps_per_input` switched steps per element, the step counter running on
+      across the sequence; element `t` is injected at each of its steps (`"every"`)
+      or only at the first (`"first"`). The output is the state after the last
+      element (or after every element, with `return_sequences=True`).
+
+    `weight_sets=1` on a sequence is `keras.layers.SimpleRNN`; `repeats=1` with
+    `input_injection="first"` on a static input is a stack of `weight_sets + 1`
+    Dense layers. The input projection `u @ U` is one matmul for all steps, and the
+    steps run in a symbolic loop, so the graph does not grow with `T` or depth.
+
+    Args:
+        units: Positive integer, the number of nodes N.
+        weight_sets: Positive integer, the number of weight sets L_W. Default: `1`.
+        repeats: Positive integer, the repetition length L_T. Default: `1`.
+        schedule: `"blocked"`, `"cyclic"`, or a list of `weight_sets * repeats`
+            weight-set indices (see `relax_keras.schedules`). Default: `"blocked"`.
+        activation: Activation function (name or callable). Default: `"tanh"`.
+        use_bias: Boolean, whether the weight sets (and a static block's input
+            layer) have biases. Default: `True`.
+        input_injection: `"every"` or `"first"`, see above. Default: `"every"`.
+        steps_per_input: Positive integer, switched steps per sequence element.
+            Sequence inputs only. Default: `1`.
+        kernel_initializer: Initializer of the input coupling `U`.
+            Default: `"glorot_uniform"`.
+        recurrent_initializer: Initializer of each weight set. Default: `"orthogonal"`.
+        bias_initializer: Initializer of the biases. Default: `"zeros"`.
+        kernel_regularizer: Regularizer of `U`. Default: `None`.
+        recurrent_regularizer: Regularizer of the weight bank. Default: `None`.
+        bias_regularizer: Regularizer of the biases. Default: `None`.
+        kernel_constraint: Constraint on `U`. Default: `None`.
+        recurrent_constraint: Constraint on the weight bank. Default: `None`.
+        bias_constraint: Constraint on the biases. Default: `None`.
+        return_sequences: Boolean, whether to return the state after every element
+            (sequences) or every switched step (static inputs). Default: `False`.
+        return_state: Boolean, whether to also return the final state `[h, k]`.
+            Default: `False`.
+        unroll: Boolean, whether to unroll the steps in Python instead of a
+            symbolic loop (faster for short loops, more memory). Default: `False`.
+
+    Call arguments:
+        inputs: A 2D tensor `(batch, d)` or a 3D tensor `(batch, T, d)`.
+        initial_state: Optional list `[h, k]` (sequences only) to continue from,
+            e.g. the final state of an earlier call with `return_state=True`.
+
+    Input shape:
+        `(batch, d)` or `(batch, T, d)`.
+
+    Output shape:
+        `(batch, units)`; with `return_sequences`, `(batch, T, units)` for a
+        sequence and `(batch, depth, units)` for a static input. With
+        `return_state`, followed by `h` `(batch, units)` and `k` `(batch, 1)` int32.
+
+    Example:
+
+    >>> block = ReLaXBlock(64, weight_sets=4, repeats=2)
+    >>> block(np.zeros((8, 32, 96))).shape   # rows of an image as a sequence
+    (8, 64)
+    >>> block = ReLaXBlock(64, weight_sets=4, repeats=2, input_injection="first")
+    >>> block(np.zeros((8, 3072))).shape     # a flattened image, depth 8
+    (8, 64)
+    """
+
+    def __init__(
+        self,
+        units,
+        weight_sets=1,
+        repeats=1,
+        schedule="blocked",
+        activation="tanh",
+        use_bias=True,
+        input_injection="every",
+        steps_per_input=1,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        return_sequences=False,
+        return_state=False,
+        unroll=False,
+        **kwargs,
+    ):
+        cell = SwitchCell(
+            units,
+            weight_sets=weight_sets,
+            repeats=repeats,
+            schedule=schedule,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dtype=kwargs.get("dtype"),
+            name="switch_cell",
+        )
+        self._input_injection = one_of("input_injection", input_injection, INJECTION_MODES)
+        self._steps_per_input = positive_int("steps_per_input", steps_per_input)
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.unroll = unroll
+        self.static_input = None
+        self.input_bias = None
+
+    units = property(lambda self: self.cell.units)
+    weight_sets = property(lambda self: self.cell.weight_sets)
+    repeats = property(lambda self: self.cell.repeats)
+    schedule = property(lambda self: self.cell.schedule)
+    schedule_positions = property(lambda self: self.cell.schedule_positions)
+    activation = property(lambda self: self.cell.activation)
+    use_bias = property(lambda self: self.cell.use_bias)
+    input_injection = property(lambda self: self._input_injection)
+    steps_per_input = property(lambda self: self._steps_per_input)
+
+    @property
+    def depth(self):
+        """The effective depth D = weight_sets * repeats."""
+        return self.cell.period
+
+    def build(self, input_shape):
+        if len(input_shape) not in (2, 3) or input_shape[-1] is None:
+            raise ValueError(
+                f"Layer '{self.name}' expects a static input (batch, features) or a "
+                f"sequence (batch, steps, features) with a known feature size, got an "
+                f"input of shape {tuple(input_shape)}."
+            )
+        self.static_input = len(input_shape) == 2
+        if self.static_input and self.steps_per_input != 1:
+            raise ValueError(
+                f"Layer '{self.name}': `steps_per_input` applies to sequence inputs "
+                f"only, got steps_per_input={self.steps_per_input} with a static input "
+                f"of shape {tuple(input_shape)}; use `repeats` to set the depth."
+            )
+        self.cell.build((None, input_shape[-1]))
+        if self.static_input and self.use_bias:
+            self.input_bias = self.add_weight(
+                shape=(self.units,),
+                name="input_bias",
+                initializer=self.cell.bias_initializer,
+                regularizer=self.cell.bias_regularizer,
+                constraint=self.cell.bias_constraint,
+            )
+
+    def call(self, inputs, initial_state=None, training=None):
+        cell = self.cell
+        dtype = self.compute_dtype
+        bank = ops.cast(cell.recurrent_kernel, dtype)
+        bank_bias = None if cell.bias is None else ops.cast(cell.bias, dtype)
+        projected = ops.matmul(inputs, ops.cast(cell.kernel, dtype))  # (B, [T,] N)
+        if self.static_input:
+            if initial_state is not None:
+                raise ValueError(
+                    f"Layer '{self.name}' takes no `initial_state` for a static input: "
+                    "its first state is the input layer's output."
+                )
+            if self.input_bias is not None:
+                projected = projected + ops.cast(self.input_bias, dtype)
+            state = self.activation(projected)  # h[0], (B, N)
+            step = ops.zeros((), dtype="int32")
+            num_elements, steps_per_element = self.depth, 1
+            injected = projected if self.input_injection == "every" else None
+            input_at = lambda t: injected  # noqa: E731
+        else:
+            if initial_state is None:
+                state, step = cell.get_initial_state(ops.shape(inputs)[0])
+            else:
+                state, step = initial_state
+            step = ops.cast(step, "int32")[0, 0]
+            steps_per_element = self.steps_per_input
+            num_elements = inputs.shape[1]
+            if num_elements is None:
+                num_elements = tf.shape(inputs)[1]
+            # Time-major, read one element per loop iteration.
+            projected = tf.TensorArray(dtype, size=num_elements).unstack(
+                ops.transpose(projected, (1, 0, 2))
+            )
+            input_at = projected.read
+
+        def advance(t, h):
+            """Runs the switched steps of element `t`."""
+            first_step = step + t * steps_per_element
+            u = input_at(t)
+            h = cell.switched_step(h, u, cell.weight_set_at(first_step), bank, bank_bias)
+            later_u = u if self.input_injection == "every" else None
+
+            def substep(j, h):
+                weight_set = cell.weight_set_at(first_step + j)
+                return j + 1, cell.switched_step(h, later_u, weight_set, bank, bank_bias)
+
+            if steps_per_element > 1:
+                if self.unroll:
+                    for j in range(1, steps_per_element):
+                        _, h = substep(j, h)
+                else:
+                    _, h = tf.while_loop(
+                        lambda j, h: j < steps_per_element,
+                        substep,
+                        (tf.constant(1), h),
+                        maximum_iterations=steps_per_element - 1,
+                    )
+            return h
+
+        if self.unroll:
+            states = []
+            for t in range(num_elements):
+                state = advance(t, state)
+                states.append(state)
+            sequence = ops.stack(states, axis=1) if self.return_sequences else None
+        else:
+            loop_state = (tf.constant(0), state)
+            if self.return_sequences:
+                loop_state += (tf.TensorArray(dtype, size=num_elements),)
+
+            def body(t, h, *outputs):
+                h = advance(t, h)
+                return (t + 1, h, *(o.write(t, h) for o in outputs))
+
+            _, state, *outputs = tf.while_loop(
+                lambda t, *_: t < num_elements,
+                body,
+                loop_state,
+                maximum_iterations=num_elements,
+            )
+            sequence = (
+                ops.transpose(outputs[0].stack(), (1, 0, 2)) if self.return_sequences else None
+            )
+        output = sequence if self.return_sequences else state
+        if not self.return_state:
+            return output
+        final_step = step + num_elements * steps_per_element
+        final_step = ops.broadcast_to(ops.reshape(final_step, (1, 1)), (ops.shape(state)[0], 1))
+        return [output, state, final_step]
+
+    def compute_output_spec(self, inputs, initial_state=None, training=None):
+        batch = inputs.shape[0]
+        if self.return_sequences:
+            steps = self.depth if len(inputs.shape) == 2 else inputs.shape[1]
+            output_shape = (batch, steps, self.units)
+        else:
+            output_shape = (batch, self.units)
+        output = keras.KerasTensor(output_shape, dtype=self.compute_dtype)
+        if not self.return_state:
+            return output
+        return [
+            output,
+            keras.KerasTensor((batch, self.units), dtype=self.compute_dtype),
+            keras.KerasTensor((batch, 1), dtype="int32"),
+        ]
+
+    def get_config(self):
+        config = self.cell.get_config()
+        for key in ("name", "trainable", "dtype"):
+            config.pop(key, None)
+        config.update(
+            {
+                "input_injection": self.input_injection,
+                "steps_per_input": self.steps_per_input,
+                "return_sequences": self.return_sequences,
+                "return_state": self.return_state,
+                "unroll": self.unroll,
+            }
+        )
+        return {**super().get_config(), **config}

@@ -1,0 +1,24 @@
+"""Argument checks shared by the package: fail early, name the argument, the value
+and what is expected."""
+
+import numbers
+
+
+def positive_int(name, value):
+    """Returns `value` as an `int`, or raises `ValueError` if it is not a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a positive "
+            f"integer, got {value!r}."
+        )
+    return int(value)
+
+
+def one_of(name, value, choices):
+    """Returns `value`, or raises `ValueError` if it is not one of `choices`."""
+    if value not in choices:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected one of "
+            f"{list(choices)}, got {value!r}."
+        )
+    return value

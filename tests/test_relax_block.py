@@ -1,0 +1,216 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras
+from relax_keras import ReLaXBlock
+from relax_keras import SwitchCell
+from relax_keras import load_model
+from relax_keras.schedules import switch_positions
+
+RNG = np.random.default_rng(0)
+
+
+def random_array(*shape):
+    return RNG.standard_normal(shape).astype("float32")
+
+
+def test_one_weight_set_equals_simple_rnn():
+    inputs = random_array(3, 7, 5)
+    block = ReLaXBlock(6, weight_sets=1, repeats=4)
+    rnn = keras.layers.SimpleRNN(6)
+    block(inputs), rnn(inputs)
+    kernel, recurrent, bias = [w.numpy() for w in rnn.weights]
+    block.set_weights([kernel, recurrent[None], bias[None]])
+    np.testing.assert_allclose(block(inputs), rnn(inputs), atol=1e-5)
+
+
+def test_single_repeat_first_injection_equals_dense_stack():
+    inputs = random_array(4, 9)
+    block = ReLaXBlock(5, weight_sets=3, repeats=1, input_injection="first",
+                       activation="relu", bias_initializer="random_normal")
+    block(inputs)
+    kernel, bank, bank_bias, input_bias = (
+        block.cell.kernel, block.cell.recurrent_kernel, block.cell.bias, block.input_bias
+    )
+    expected = np.maximum(inputs @ kernel.numpy() + input_bias.numpy(), 0)
+    for index in range(3):
+        expected = np.maximum(expected @ bank.numpy()[index] + bank_bias.numpy()[index], 0)
+    np.testing.assert_allclose(block(inputs), expected, atol=1e-5)
+
+
+def schedule_probe(schedule, weight_sets, repeats, steps_per_input=1, **kwargs):
+    """A block whose state after step k is the index of the weight set used at step k."""
+    block = ReLaXBlock(
+        1, weight_sets, repeats, schedule=schedule, activation="linear",
+        steps_per_input=steps_per_input, recurrent_initializer="zeros",
+        kernel_initializer="zeros", return_sequences=True, **kwargs,
+    )
+    block.build((None, None, 2))
+    block.cell.bias.assign(np.arange(weight_sets, dtype="float32")[:, None])
+    return block
+
+
+@pytest.mark.parametrize("schedule", ["blocked", "cyclic", [2, 0, 0, 1, 2, 1]])
+@pytest.mark.parametrize("steps_per_input", [1, 2])
+def test_weight_set_follows_schedule_beyond_one_period(schedule, steps_per_input):
+    block = schedule_probe(schedule, 3, 2, steps_per_input)
+    elements = 17  # more than two periods of 6 steps
+    used = block(np.zeros((2, elements, 2), "float32"))[0, :, 0].numpy()
+    positions = switch_positions(schedule, 3, 2, elements * steps_per_input)
+    np.testing.assert_array_equal(used, positions[steps_per_input - 1 :: steps_per_input])
+
+
+def test_counter_runs_on_across_calls():
+    block = schedule_probe("blocked", 3, 2, return_state=True)
+    inputs = np.zeros((2, 4, 2), "float32")
+    _, state, step = block(inputs)
+    np.testing.assert_array_equal(step, [[4], [4]])
+    used, _, step = block(inputs, initial_state=[state, step])
+    np.testing.assert_array_equal(used[0, :, 0], switch_positions("blocked", 3, 2, 4, start=4))
+    np.testing.assert_array_equal(step, [[8], [8]])
+
+
+def test_static_input_schedule_and_depth():
+    block = ReLaXBlock(1, 3, 2, schedule="cyclic", activation="linear",
+                       recurrent_initializer="zeros", kernel_initializer="zeros",
+                       input_injection="first", return_sequences=True)
+    block.build((None, 4))
+    block.cell.bias.assign(np.arange(3, dtype="float32")[:, None])
+    used = block(np.ones((1, 4), "float32"))[0, :, 0]
+    np.testing.assert_array_equal(used, [0, 1, 2, 0, 1, 2])
+
+
+def test_static_every_injection_adds_input_at_each_step():
+    inputs = random_array(2, 3)
+    block = ReLaXBlock(4, 2, 2, input_injection="every")
+    output = block(inputs).numpy()
+    U, W, b, c = (block.cell.kernel.numpy(), block.cell.recurrent_kernel.numpy(),
+                  block.cell.bias.numpy(), block.input_bias.numpy())
+    h = np.tanh(inputs @ U + c)
+    for s in [0, 0, 1, 1]:
+        h = np.tanh(h @ W[s] + b[s] + inputs @ U)
+    np.testing.assert_allclose(output, h, atol=1e-5)
+
+
+@pytest.mark.parametrize("schedule", ["blocked", "cyclic"])
+@pytest.mark.parametrize("static", [True, False])
+def test_every_weight_set_gets_a_gradient(schedule, static):
+    inputs = random_array(3, 5) if static else random_array(3, 8, 5)
+    block = ReLaXBlock(4, weight_sets=4, repeats=2, schedule=schedule)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(block(inputs) ** 2)
+    bank_gradient = tape.gradient(loss, block.cell.recurrent_kernel.value)
+    norms = tf.norm(tf.reshape(tf.convert_to_tensor(bank_gradient), (4, -1)), axis=1)
+    assert np.all(norms.numpy() > 0), norms
+
+
+def test_keras_rnn_over_switch_cell_equals_block():
+    inputs = random_array(2, 11, 3)
+    block = ReLaXBlock(5, 3, 2, schedule="cyclic", return_sequences=True)
+    rnn = keras.layers.RNN(SwitchCell(5, 3, 2, schedule="cyclic"), return_sequences=True)
+    block(inputs), rnn(inputs)
+    rnn.set_weights(block.get_weights())
+    np.testing.assert_allclose(block(inputs), rnn(inputs), atol=1e-5)
+
+
+@pytest.mark.parametrize("static", [True, False])
+def test_save_load_and_config_round_trip(tmp_path, static):
+    shape = (6,) if static else (5, 6)
+    inputs = keras.Input(shape)
+    block = ReLaXBlock(7, 2, 3, schedule=[1, 0, 1, 1, 0, 0], activation="relu",
+                       kernel_regularizer="l2", return_sequences=True)
+    model = keras.Model(inputs, keras.layers.Dense(2)(block(inputs)))
+    x = random_array(4, *shape)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    reloaded = load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(model(x), reloaded(x))
+    clone = ReLaXBlock.from_config(block.get_config())
+    clone.build((None, *shape))
+    clone.set_weights(block.get_weights())
+    np.testing.assert_array_equal(block(x), clone(x))
+    assert clone.schedule == [1, 0, 1, 1, 0, 0]
+
+
+def test_runs_under_xla():
+    inputs = random_array(8, 6, 4)
+    targets = random_array(8, 3)
+    model = keras.Sequential([keras.Input((6, 4)), ReLaXBlock(5, 2, 2), keras.layers.Dense(3)])
+    eager = model(inputs).numpy()
+    model.compile("sgd", "mse", jit_compile=True)
+    np.testing.assert_allclose(model.predict(inputs, verbose=0), eager, atol=1e-5)
+    history = model.fit(inputs, targets, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+@pytest.mark.parametrize("static", [True, False])
+def test_mixed_precision_keeps_float32_variables(policy, static):
+    keras.config.set_dtype_policy(policy)
+    shape = (6,) if static else (5, 6)
+    model = keras.Sequential([keras.Input(shape), ReLaXBlock(8, 2, 2), keras.layers.Dense(2)])
+    block = model.layers[0]
+    assert all(w.dtype == "float32" for w in block.weights)
+    assert block.compute_dtype == policy.split("_")[1]
+    assert block(random_array(3, *shape)).dtype == block.compute_dtype
+    model.compile("adam", "mse")
+    history = model.fit(random_array(16, *shape), random_array(16, 2), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+def graph_ops(sequence_length):
+    block = ReLaXBlock(4, 2, 3, steps_per_input=2)
+    block.build((None, None, 3))
+    function = tf.function(block).get_concrete_function(
+        tf.TensorSpec((2, sequence_length, 3), tf.float32)
+    )
+    return [op.type for op in function.graph.get_operations()]
+
+
+def test_graph_does_not_grow_with_length_and_projects_inputs_once():
+    short, long = graph_ops(4), graph_ops(64)
+    assert len(short) == len(long)
+    # the input projection is the one matmul outside the step loop
+    assert sum(op in ("MatMul", "BatchMatMulV2", "Einsum") for op in long) == 1
+    assert "While" in long or "StatelessWhile" in long
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"units": 0}, "`units`, expected a positive integer, got 0"),
+        ({"units": 2.5}, "`units`, expected a positive integer, got 2.5"),
+        ({"weight_sets": -1}, "`weight_sets`, expected a positive integer, got -1"),
+        ({"repeats": True}, "`repeats`, expected a positive integer, got True"),
+        ({"schedule": "random"}, "`schedule`, expected one of ['blocked', 'cyclic']"),
+        ({"schedule": [0, 1, 0]}, "needs weight_sets * repeats = 2 * 2 = 4 entries, got 3"),
+        ({"schedule": [0, 1, 2, 0]}, "integer in [0, 2), got 2"),
+        ({"input_injection": "last"}, "`input_injection`, expected one of ['every', 'first'], got 'last'"),
+        ({"steps_per_input": 0}, "`steps_per_input`, expected a positive integer, got 0"),
+    ],
+)
+def test_bad_arguments_fail_at_construction(kwargs, message):
+    arguments = {"units": 4, "weight_sets": 2, "repeats": 2, **kwargs}
+    with pytest.raises(ValueError) as error:
+        ReLaXBlock(**arguments)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (2,)])
+def test_wrong_input_rank_fails_at_build(shape):
+    with pytest.raises(ValueError, match="expects a static input"):
+        ReLaXBlock(4)(np.zeros(shape, "float32"))
+
+
+def test_steps_per_input_with_static_input_fails_at_build():
+    with pytest.raises(ValueError, match="`steps_per_input` applies to sequence inputs only"):
+        ReLaXBlock(4, steps_per_input=2)(np.zeros((2, 3), "float32"))
+
+
+def test_settings_are_read_only_properties():
+    block = ReLaXBlock(4, 2, 3, schedule="cyclic")
+    assert (block.units, block.weight_sets, block.repeats, block.depth) == (4, 2, 3, 6)
+    assert block.schedule_positions == (0, 1, 0, 1, 0, 1)
+    with pytest.raises(AttributeError):
+        block.units = 5
