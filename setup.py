@@ -26,6 +26,7 @@ setup(
         "importlib_resources",
         "keras-tuner",
         "matplotlib",
+        "scipy",  # reads the official SVHN .mat files
     ],
     extras_require={"test": ["pytest"]},
     entry_points={"console_scripts": ["relax-keras=relax_keras.cli:main"]},

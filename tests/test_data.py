@@ -1,0 +1,246 @@
+import gzip
+import hashlib
+
+import numpy as np
+import pytest
+from scipy import io
+
+from relax_keras import data
+from relax_keras.data import idx
+from relax_keras.data import sources
+
+MNIST_TRAIN_LABEL_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch, tmp_path):
+    """No download is attempted, and tfds looks in an empty data directory."""
+    monkeypatch.setattr(sources, "host_answers", lambda host, timeout=1.5: False)
+    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
+    monkeypatch.delenv(sources.ENVIRONMENT_VARIABLE, raising=False)
+
+
+# Tiny Shakespeare -------------------------------------------------------------------
+
+
+def test_bundled_text_is_the_real_file(shared_data):
+    real = (shared_data / "tinyshakespeare" / "input.txt").read_bytes()
+    bundled = gzip.open(sources.__file__.replace("sources.py", "bundled/tiny_shakespeare.txt.gz")).read()
+    assert hashlib.sha256(bundled).hexdigest() == hashlib.sha256(real).hexdigest()
+
+
+def test_split_lengths_and_tfds_split_logic(shared_data, tmp_path):
+    import tensorflow_datasets as tfds
+
+    lengths = {split: len(data.load_text(split)) for split in ("train", "validation", "test")}
+    assert lengths == {"train": 1_003_854, "validation": 55_770, "test": 55_770}
+
+    class LocalDownloads:
+        def download(self, url):
+            return str(shared_data / "tinyshakespeare" / "input.txt")
+
+    builder = tfds.builder("tiny_shakespeare", data_dir=str(tmp_path))
+    generators = builder._split_generators(LocalDownloads())
+    tfds_splits = {g.name: g.gen_kwargs["split_text"] for g in generators}
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "input.txt").write_bytes((shared_data / "tinyshakespeare" / "input.txt").read_bytes())
+    for split, text in tfds_splits.items():
+        assert data.load_text(split) == text
+        assert data.load_text(split, source="local", local_dir=local) == text
+
+
+def test_vocabulary_round_trip_and_symbols(shared_data):
+    text = (shared_data / "tinyshakespeare" / "input.txt").read_text()
+    vocabulary = data.Vocabulary()
+    assert vocabulary.size == 65
+    assert vocabulary.symbols == "".join(sorted(set(text)))
+    sample = text[:5000]
+    assert vocabulary.decode(vocabulary.encode(sample)) == sample
+    assert data.Vocabulary.from_config(vocabulary.get_config()) == vocabulary
+
+
+def test_windows_are_next_character_targets():
+    dataset = data.tiny_shakespeare("validation", seq_len=20, batch_size=8)
+    inputs, targets = next(iter(dataset))
+    assert inputs.shape == targets.shape == (8, 20)
+    np.testing.assert_array_equal(inputs[:, 1:], targets[:, :-1])
+    text = data.load_text("validation")
+    assert data.Vocabulary().decode(inputs[0]) == text[:20]
+    assert data.Vocabulary().decode(inputs[1]) == text[20:40]
+
+
+def first_batches(dataset, count=3):
+    return [batch[0].numpy() for _, batch in zip(range(count), dataset)]
+
+
+def test_same_seed_same_batches_different_seed_different_order():
+    same = [first_batches(data.tiny_shakespeare("test", seq_len=10, batch_size=4, shuffle=True, seed=3)) for _ in range(2)]
+    other = first_batches(data.tiny_shakespeare("test", seq_len=10, batch_size=4, shuffle=True, seed=4))
+    np.testing.assert_array_equal(same[0], same[1])
+    assert not np.array_equal(same[0], other)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"split": "dev"}, ValueError, "`split`, expected one of ['train', 'validation', 'test'], got 'dev'"),
+        ({"seq_len": 0}, ValueError, "`seq_len`, expected a positive integer, got 0"),
+        ({"split": "test", "seq_len": 55_770}, ValueError, "needs 55771 characters, the 'test' split has 55770"),
+        ({"vocabulary": data.Vocabulary("abc")}, ValueError, "characters outside the vocabulary"),
+        ({"source": "web"}, ValueError, "`source`, expected None or one of ['tfds', 'local', 'bundled'], got 'web'"),
+        ({"source": "local", "local_dir": "/nonexistent/dir"}, FileNotFoundError, "/nonexistent/dir (for input.txt)"),
+    ],
+)
+def test_shakespeare_errors(kwargs, error, message):
+    with pytest.raises(error) as raised:
+        data.tiny_shakespeare(**kwargs)
+    assert message in str(raised.value)
+
+
+def test_encoding_unknown_characters_names_them():
+    with pytest.raises(ValueError, match=r"outside the vocabulary: \['é'\]"):
+        data.Vocabulary().encode("café", argument="prompt")
+
+
+# SVHN, in the official .mat layout ---------------------------------------------------
+
+
+def write_svhn_mat(path, count, seed=0, **overrides):
+    rng = np.random.default_rng(seed)
+    contents = {
+        "X": rng.integers(0, 256, (32, 32, 3, count), dtype=np.uint8),
+        "y": rng.integers(1, 11, (count, 1)).astype(np.uint8),
+        **overrides,
+    }
+    io.savemat(path, contents)
+    return contents
+
+
+@pytest.fixture
+def svhn_dir(tmp_path):
+    directory = tmp_path / "svhn"
+    directory.mkdir()
+    contents = {
+        name: write_svhn_mat(directory / f"{name}_32x32.mat", count, seed)
+        for seed, (name, count) in enumerate([("train", 7_336), ("test", 12)])
+    }
+    return directory, contents
+
+
+@pytest.mark.parametrize("encoding, shape", [("rows", (32, 96)), ("flat", (3072,)), ("image", (32, 32, 3))])
+def test_svhn_mat_files_load_in_every_encoding(svhn_dir, encoding, shape):
+    directory, contents = svhn_dir
+    images, labels = next(iter(data.svhn("test", encoding=encoding, batch_size=12, local_dir=directory)))
+    expected_images = np.transpose(contents["test"]["X"], (3, 0, 1, 2)).astype("float32") / 255
+    assert images.shape == (12, *shape)
+    np.testing.assert_allclose(np.reshape(images, (12, 32, 32, 3)), expected_images, atol=1e-6)
+    np.testing.assert_array_equal(labels, contents["test"]["y"][:, 0] % 10)
+    assert set(labels.numpy()) <= set(range(10))
+
+
+def test_svhn_validation_is_carved_from_the_end_of_train(svhn_dir):
+    directory, contents = svhn_dir
+    train_images, train_labels = data.load_image_arrays("svhn", "train", local_dir=directory)
+    images, labels = data.load_image_arrays("svhn", "validation", local_dir=directory)
+    assert (len(train_labels), len(labels)) == (10, 7_326)
+    np.testing.assert_array_equal(labels, contents["train"]["y"][10:, 0] % 10)
+    np.testing.assert_array_equal(images[0], contents["train"]["X"][..., 10])
+
+
+def test_svhn_standardized_images_have_zero_mean(svhn_dir):
+    directory, _ = svhn_dir
+    images, _ = next(iter(data.svhn("test", encoding="flat", scaling="standardize", local_dir=directory)))
+    np.testing.assert_allclose(np.mean(images, axis=1), 0, atol=1e-4)
+    np.testing.assert_allclose(np.std(images, axis=1), 1, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"y": None}, "lacks the keys ['y']"),
+        ({"X": np.zeros((32, 32, 3, 5), np.float32)}, "must be a 32x32x3xN uint8 array, got shape (32, 32, 3, 5) and dtype float32"),
+        ({"X": np.zeros((28, 28, 3, 5), np.uint8)}, "got shape (28, 28, 3, 5)"),
+        ({"y": np.ones((4, 1), np.uint8)}, "'y' must have shape (5, 1)"),
+    ],
+)
+def test_bad_svhn_mat_files_fail_clearly(tmp_path, overrides, message):
+    contents = {"X": np.zeros((32, 32, 3, 5), np.uint8), "y": np.ones((5, 1), np.uint8), **overrides}
+    io.savemat(tmp_path / "test_32x32.mat", {k: v for k, v in contents.items() if v is not None})
+    with pytest.raises(ValueError) as raised:
+        data.svhn("test", local_dir=tmp_path)
+    assert message in str(raised.value)
+
+
+def test_svhn_without_data_says_where_it_looked(tmp_path):
+    with pytest.raises(FileNotFoundError) as raised:
+        data.svhn("train", local_dir=tmp_path, data_dir=str(tmp_path / "tfds"))
+    message = str(raised.value)
+    assert f"{tmp_path} (for train_32x32.mat)" in message
+    assert "tfds `svhn_cropped` prepared in" in message
+    assert "train_32x32.mat, test_32x32.mat" in message  # how to obtain them
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"split": "extra2"}, "`split`, expected one of ['train', 'test', 'extra', 'validation'], got 'extra2'"),
+        ({"encoding": "pixels"}, "`encoding`, expected one of ['rows', 'flat', 'image'], got 'pixels'"),
+        ({"scaling": "minmax"}, "`scaling`, expected one of ['unit', 'standardize'], got 'minmax'"),
+    ],
+)
+def test_bad_image_arguments_fail_before_loading(kwargs, message):
+    with pytest.raises(ValueError) as raised:
+        data.svhn(**kwargs)
+    assert message in str(raised.value)
+
+
+# MNIST, the real training split -------------------------------------------------------
+
+
+def test_real_mnist_training_split(shared_data):
+    directory = shared_data / "mnist"
+    images, labels = idx.read_mnist(directory / "train-images-idx3-ubyte.gz", directory / "train-labels-idx1-ubyte.gz")
+    assert images.shape == (60_000, 28, 28, 1) and images.dtype == np.uint8
+    assert np.bincount(labels).tolist() == MNIST_TRAIN_LABEL_COUNTS
+    assert labels[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    _, train = data.load_image_arrays("mnist", "train", local_dir=directory)
+    _, validation = data.load_image_arrays("mnist", "validation", local_dir=directory)
+    assert (len(train), len(validation)) == (50_000, 10_000)
+    np.testing.assert_array_equal(np.concatenate([train, validation]), labels)
+
+
+def test_mnist_pipeline_rows_encoding(shared_data):
+    dataset = data.mnist("validation", encoding="rows", batch_size=500, local_dir=shared_data / "mnist")
+    batches = list(dataset)
+    assert sum(len(labels) for _, labels in batches) == 10_000
+    images, _ = batches[0]
+    assert images.shape == (500, 28, 28)
+    assert 0.0 <= float(np.min(images)) and float(np.max(images)) <= 1.0
+
+
+def test_mnist_environment_variable_names_the_directory(shared_data, monkeypatch):
+    monkeypatch.setenv(sources.ENVIRONMENT_VARIABLE, str(shared_data))  # holds mnist/
+    images, labels = data.load_image_arrays("mnist", "validation")
+    assert images.shape == (10_000, 28, 28, 1)
+
+
+def test_mnist_test_split_needs_the_t10k_files(shared_data):
+    with pytest.raises(FileNotFoundError, match="t10k-images-idx3-ubyte.gz"):
+        data.mnist("test", source="local", local_dir=shared_data / "mnist")
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda raw: raw[:-100], "truncated or too long"),
+        (lambda raw: (1234).to_bytes(4, "big") + raw[4:], "has magic number 1234, expected 2051"),
+    ],
+)
+def test_bad_idx_files_fail_clearly(shared_data, tmp_path, mutate, message):
+    raw = gzip.open(shared_data / "mnist" / "train-images-idx3-ubyte.gz").read()[: 16 + 784 * 10]
+    raw = (2051).to_bytes(4, "big") + (10).to_bytes(4, "big") + raw[8:]
+    path = tmp_path / "images.gz"
+    path.write_bytes(gzip.compress(mutate(raw)))
+    with pytest.raises(ValueError, match=message):
+        idx.read_idx(path, idx.IMAGES_MAGIC)
