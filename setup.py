@@ -26,6 +26,7 @@ setup(
         "importlib_resources",
         "keras-tuner",
         "matplotlib",
+        "tensorboard",  # the training logs of `relax-keras train`
         "scipy",  # reads the official SVHN .mat files
     ],
     extras_require={"test": ["pytest"]},

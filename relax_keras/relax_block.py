@@ -194,9 +194,9 @@ class ReLaXBlock(keras.layers.Layer):
                 projected = projected + ops.cast(self.input_bias, dtype)
             state = self.activation(projected)  # h[0], (B, N)
             step = ops.zeros((), dtype="int32")
-            num_elements, steps_per_element = self.depth, 1
+            num_steps, steps_per_element = self.depth, 1
             injected = projected if self.input_injection == "every" else None
-            input_at = lambda t: injected  # noqa: E731
+            input_at = lambda k: injected  # noqa: E731
         else:
             if initial_state is None:
                 state, step = cell.get_initial_state(ops.shape(inputs)[0])
@@ -204,69 +204,64 @@ class ReLaXBlock(keras.layers.Layer):
                 state, step = initial_state
             step = ops.cast(step, "int32")[0, 0]
             steps_per_element = self.steps_per_input
-            num_elements = inputs.shape[1]
-            if num_elements is None:
-                num_elements = tf.shape(inputs)[1]
-            # Time-major, read one element per loop iteration.
-            projected = tf.TensorArray(dtype, size=num_elements).unstack(
-                ops.transpose(projected, (1, 0, 2))
-            )
-            input_at = projected.read
+            step_inputs = self._inputs_per_step(ops.transpose(projected, (1, 0, 2)))
+            num_steps = step_inputs.shape[0]
+            if num_steps is None:
+                num_steps = tf.shape(step_inputs)[0]
+            step_inputs = tf.TensorArray(dtype, size=num_steps).unstack(step_inputs)
+            input_at = step_inputs.read
 
-        def advance(t, h):
-            """Runs the switched steps of element `t`."""
-            first_step = step + t * steps_per_element
-            u = input_at(t)
-            h = cell.switched_step(h, u, cell.weight_set_at(first_step), bank, bank_bias)
-            later_u = u if self.input_injection == "every" else None
-
-            def substep(j, h):
-                weight_set = cell.weight_set_at(first_step + j)
-                return j + 1, cell.switched_step(h, later_u, weight_set, bank, bank_bias)
-
-            if steps_per_element > 1:
-                if self.unroll:
-                    for j in range(1, steps_per_element):
-                        _, h = substep(j, h)
-                else:
-                    _, h = tf.while_loop(
-                        lambda j, h: j < steps_per_element,
-                        substep,
-                        (tf.constant(1), h),
-                        maximum_iterations=steps_per_element - 1,
-                    )
-            return h
+        def advance(k, h):
+            weight_set = cell.weight_set_at(step + k)
+            return cell.switched_step(h, input_at(k), weight_set, bank, bank_bias)
 
         if self.unroll:
             states = []
-            for t in range(num_elements):
-                state = advance(t, state)
+            for k in range(num_steps):
+                state = advance(k, state)
                 states.append(state)
-            sequence = ops.stack(states, axis=1) if self.return_sequences else None
+            states = ops.stack(states) if self.return_sequences else None
         else:
             loop_state = (tf.constant(0), state)
             if self.return_sequences:
-                loop_state += (tf.TensorArray(dtype, size=num_elements),)
+                loop_state += (tf.TensorArray(dtype, size=num_steps),)
 
-            def body(t, h, *outputs):
-                h = advance(t, h)
-                return (t + 1, h, *(o.write(t, h) for o in outputs))
+            def body(k, h, *states):
+                h = advance(k, h)
+                return (k + 1, h, *(s.write(k, h) for s in states))
 
-            _, state, *outputs = tf.while_loop(
-                lambda t, *_: t < num_elements,
+            _, state, *states = tf.while_loop(
+                lambda k, *_: k < num_steps,
                 body,
                 loop_state,
-                maximum_iterations=num_elements,
+                maximum_iterations=num_steps,
             )
-            sequence = (
-                ops.transpose(outputs[0].stack(), (1, 0, 2)) if self.return_sequences else None
-            )
+            states = states[0].stack() if self.return_sequences else None  # (K, B, N)
+        sequence = None
+        if self.return_sequences:
+            # the state after the last switched step of each element
+            states = states[steps_per_element - 1 :: steps_per_element]
+            sequence = ops.transpose(states, (1, 0, 2))
         output = sequence if self.return_sequences else state
         if not self.return_state:
             return output
-        final_step = step + num_elements * steps_per_element
+        final_step = step + num_steps
         final_step = ops.broadcast_to(ops.reshape(final_step, (1, 1)), (ops.shape(state)[0], 1))
         return [output, state, final_step]
+
+    def _inputs_per_step(self, projected):
+        """Returns the projected input of every switched step, time-major.
+
+        `projected` is `(T, B, N)`; the result is `(T * steps_per_input, B, N)`: each
+        element repeated (`"every"`) or followed by zeros (`"first"`).
+        """
+        repeat = self.steps_per_input
+        if repeat == 1:
+            return projected
+        if self.input_injection == "every":
+            return ops.repeat(projected, repeat, axis=0)
+        padded = ops.stack([projected] + [ops.zeros_like(projected)] * (repeat - 1), axis=1)
+        return ops.reshape(padded, (-1, *ops.shape(projected)[1:]))
 
     def compute_output_spec(self, inputs, initial_state=None, training=None):
         batch = inputs.shape[0]

@@ -1,0 +1,34 @@
+"""The `relax-keras` command: train, evaluate, generate, info."""
+
+import argparse
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def build_parser():
+    from relax_keras.cli import evaluate
+    from relax_keras.cli import info
+    from relax_keras.cli import train
+
+    parser = argparse.ArgumentParser(
+        prog="relax-keras",
+        description="Simulate, train and inspect ReLaX-Nets (reused layers behind fast "
+        "weight switches).",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    train.add_parser(subparsers)
+    evaluate.add_parsers(subparsers)
+    info.add_parser(subparsers)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0

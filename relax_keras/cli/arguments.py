@@ -1,0 +1,33 @@
+"""Command-line options shared by several `relax-keras` commands."""
+
+from relax_keras.cli.tasks import TASKS
+
+
+def add_task(parser):
+    parser.add_argument("task", choices=TASKS, help="the task: its data and its model family")
+
+
+def add_model_options(parser):
+    group = parser.add_argument_group("model (defaults: the task's zoo constructor)")
+    group.add_argument("--preset", help="a named zoo preset, e.g. shakespeare_relax")
+    group.add_argument("--weight-sets", type=int, help="L_W, the number of weight sets")
+    group.add_argument("--repeats", type=int, help="L_T, the repetition length")
+    group.add_argument("--schedule", help="blocked, cyclic, or comma-separated set indices")
+    group.add_argument("--units", type=int, help="the width N (or give --param-budget)")
+    group.add_argument("--param-budget", type=int, help="the most parameters of the model")
+    group.add_argument("--activation", help="the block's activation, e.g. tanh, relu, sin2")
+    group.add_argument("--input-injection", choices=("every", "first"))
+    group.add_argument("--steps-per-input", type=int, help="switched steps per element")
+    group.add_argument("--encoding", choices=("rows", "flat"), help="image tasks")
+    group.add_argument("--embedding-dim", type=int, help="shakespeare")
+
+
+def add_data_options(parser, batch_size=64):
+    group = parser.add_argument_group("data")
+    group.add_argument("--source", choices=("tfds", "local", "bundled"),
+                       help="where to read the data (default: try tfds, local files, bundled)")
+    group.add_argument("--local-dir", help="directory with the official data files")
+    group.add_argument("--data-dir", help="tfds data directory")
+    group.add_argument("--batch-size", type=int, default=batch_size)
+    group.add_argument("--seq-len", type=int, default=100, help="shakespeare window length")
+    group.add_argument("--seed", type=int, default=0)

@@ -1,0 +1,75 @@
+"""`relax-keras evaluate` and `relax-keras generate`."""
+
+import json
+
+import keras
+
+from relax_keras.cli import arguments
+from relax_keras.cli.tasks import build_model
+from relax_keras.cli.tasks import dataset
+from relax_keras.cli.tasks import describe_metrics
+from relax_keras.saving import load_model
+from relax_keras.zoo.generation import generate
+
+
+def add_parsers(subparsers):
+    evaluate_parser = subparsers.add_parser(
+        "evaluate",
+        help="evaluate a trained or pretrained model on a split",
+        description="Evaluates a model (--model FILE.keras, or a zoo model with "
+        "--weights) on a split. For shakespeare, prints the loss in nats and bits per "
+        "character and a generated sample. Default: the pretrained Tiny Shakespeare "
+        "ReLaX-Net on the test split.",
+    )
+    arguments.add_task(evaluate_parser)
+    _add_model_source(evaluate_parser)
+    arguments.add_data_options(evaluate_parser, batch_size=256)
+    evaluate_parser.add_argument("--split", default="test")
+    evaluate_parser.add_argument("--sample-length", type=int, default=200,
+                                 help="shakespeare: characters of generated sample")
+    evaluate_parser.set_defaults(handler=run_evaluate)
+
+    generate_parser = subparsers.add_parser(
+        "generate", help="generate text with a character-level model",
+    )
+    _add_model_source(generate_parser)
+    generate_parser.add_argument("--prompt", default="ROMEO:\n")
+    generate_parser.add_argument("--length", type=int, default=300)
+    generate_parser.add_argument("--temperature", type=float, default=0.8)
+    generate_parser.add_argument("--seed", type=int, default=0)
+    generate_parser.set_defaults(handler=run_generate, task="shakespeare")
+
+
+def _add_model_source(parser):
+    arguments.add_model_options(parser)
+    parser.add_argument("--model", help="a .keras file written by `relax-keras train`")
+    parser.add_argument("--weights", help="a pretrained name or a .weights.h5 path "
+                        "(default for shakespeare: tiny_shakespeare)")
+
+
+def load(args):
+    if args.model:
+        return load_model(args.model)
+    if args.weights is None and args.task == "shakespeare" and not args.preset:
+        args.weights = "tiny_shakespeare"
+    return build_model(args)
+
+
+def run_evaluate(args):
+    model = load(args)
+    split = dataset(args, args.split, shuffle=False)
+    results = describe_metrics(args.task, model.evaluate(split, verbose=0, return_dict=True))
+    print(json.dumps({"model": model.name, "params": model.count_params(), "split": args.split,
+                      **results}, indent=2))
+    if args.task == "shakespeare":
+        print(f"{args.split} loss: {results['loss']:.4f} nats/char = "
+              f"{results['bits_per_char']:.4f} bits/char")
+        if args.sample_length:
+            print("Sample (prompt 'ROMEO:', temperature 0.8, seed 0):")
+            print(generate(model, "ROMEO:\n", args.sample_length, 0.8, seed=0))
+
+
+def run_generate(args):
+    keras.utils.set_random_seed(args.seed)
+    model = load(args)
+    print(generate(model, args.prompt, args.length, args.temperature, seed=args.seed))

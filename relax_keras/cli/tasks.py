@@ -1,0 +1,69 @@
+"""The tasks the command line knows: how to build their models and read their data."""
+
+import math
+
+from relax_keras import data
+from relax_keras import zoo
+
+TASKS = ("shakespeare", "mnist", "svhn")
+IMAGE_SHAPES = {"mnist": (28, 28, 1), "svhn": (32, 32, 3)}
+
+# command-line option -> zoo argument, for the options every ReLaX model takes
+MODEL_OPTIONS = (
+    "weight_sets", "repeats", "schedule", "units", "param_budget", "activation",
+    "input_injection", "steps_per_input",
+)
+
+
+def model_arguments(args):
+    """Returns the zoo arguments the user gave on the command line."""
+    names = MODEL_OPTIONS + (("embedding_dim",) if args.task == "shakespeare" else ("encoding",))
+    given = {name: getattr(args, name, None) for name in names}
+    if isinstance(given["schedule"], str) and "," in given["schedule"]:
+        given["schedule"] = [int(position) for position in given["schedule"].split(",")]
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def build_model(args):
+    """Builds the model of `args.task` from a preset or the model options."""
+    arguments = model_arguments(args)
+    if getattr(args, "learning_rate", None) is not None:
+        arguments["learning_rate"] = args.learning_rate
+    weights = getattr(args, "weights", None)
+    if args.preset:
+        if not args.preset.startswith(args.task):
+            raise ValueError(
+                f"Preset {args.preset!r} is not a {args.task} preset; choose one of "
+                f"{[name for name in zoo.PRESETS if name.startswith(args.task)]}."
+            )
+        model = zoo.from_preset(args.preset, **arguments)
+        if weights:
+            zoo.architecture.load_weights(model, weights)
+        return model
+    if args.task == "shakespeare":
+        return zoo.shakespeare_relax(weights=weights, **arguments)
+    if args.task == "svhn":
+        return zoo.svhn_relax(weights=weights, **arguments)
+    return zoo.image_relax(IMAGE_SHAPES["mnist"], weights=weights, **arguments)
+
+
+def dataset(args, split, shuffle=None):
+    """Returns the `tf.data.Dataset` of a split of `args.task`."""
+    sources = dict(source=args.source, local_dir=args.local_dir, data_dir=args.data_dir)
+    if args.task == "shakespeare":
+        return data.tiny_shakespeare(
+            split, seq_len=args.seq_len, batch_size=args.batch_size, shuffle=shuffle,
+            seed=args.seed, **sources,
+        )
+    return data.image_dataset(
+        args.task, split, encoding="image", batch_size=args.batch_size, shuffle=shuffle,
+        seed=args.seed, **sources,
+    )
+
+
+def describe_metrics(task, results):
+    """Returns the evaluation results with bits per character for text."""
+    results = {name: float(value) for name, value in results.items()}
+    if task == "shakespeare":
+        results["bits_per_char"] = results["loss"] / math.log(2)
+    return results

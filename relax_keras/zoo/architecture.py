@@ -1,0 +1,65 @@
+"""Shared steps of the zoo constructors: resolve the architecture, load weights, compile."""
+
+import os
+
+import keras
+
+from relax_keras.zoo.pretrained import PRETRAINED
+from relax_keras.zoo.pretrained import pretrained_config
+from relax_keras.zoo.pretrained import pretrained_path
+
+
+def resolve_architecture(builder, given, defaults, weights):
+    """Merges the arguments a caller gave (`None`: not given) with the defaults.
+
+    Named pretrained weights fix the architecture: a given argument that differs
+    from the one they were trained with raises `ValueError`.
+    """
+    given = {key: value for key, value in given.items() if value is not None}
+    if isinstance(weights, str) and not _is_weights_file(weights):
+        config = pretrained_config(weights, builder)
+        for key, value in given.items():
+            if config.get(key) != value:
+                raise ValueError(
+                    f"The pretrained weights {weights!r} do not fit the architecture: "
+                    f"they were trained with {key}={config.get(key)!r}, got {key}={value!r}."
+                )
+        return config
+    config = {**defaults, **given}
+    if "param_budget" in given and "units" not in given:
+        config["units"] = None
+    return config
+
+
+def _is_weights_file(weights):
+    return weights.endswith(".weights.h5") or os.path.sep in weights
+
+
+def load_weights(model, weights):
+    """Loads `weights` (`None`, a pretrained name or a `.weights.h5` path) into `model`."""
+    if weights is None:
+        return
+    path = pretrained_path(weights) if weights in PRETRAINED else weights
+    if not os.path.isfile(path):
+        raise ValueError(
+            f"Received an invalid value for argument `weights`: no file at {path!r}."
+        )
+    try:
+        model.load_weights(path)
+    except ValueError as error:
+        raise ValueError(
+            f"The weights in {path} do not fit the architecture of model "
+            f"'{model.name}': {error}"
+        ) from error
+
+
+def compile_classifier(model, classifier_activation, learning_rate):
+    """Compiles with the zoo's defaults: Adam with clipping, sparse cross-entropy
+    (`from_logits` matching the head), accuracy."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=classifier_activation is None
+        ),
+        metrics=["accuracy"],
+    )

@@ -1,0 +1,62 @@
+"""Text generation with a character-level model."""
+
+import numpy as np
+import tensorflow as tf
+
+from relax_keras.zoo.character_embedding import CharacterEmbedding
+
+
+def model_vocabulary(model):
+    """Returns the `Vocabulary` carried by the model's `CharacterEmbedding`."""
+    for layer in model._flatten_layers():
+        if isinstance(layer, CharacterEmbedding):
+            return layer.vocabulary
+    raise ValueError(
+        f"Model '{model.name}' has no CharacterEmbedding layer, so it carries no "
+        "vocabulary; pass `vocabulary=`."
+    )
+
+
+def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100, vocabulary=None):
+    """Continues `prompt` by sampling `length` characters from a language model.
+
+    The model reads the last `context` characters (its training window) and the next
+    character is drawn from its softmax at `temperature`; `temperature=0` takes the
+    most likely character. The same `seed` gives the same text.
+
+    Args:
+        model: a model from ids `(batch, T)` to logits `(batch, T, vocab)`, e.g.
+            `shakespeare_relax(...)`.
+        prompt: str, the text to continue; every character must be in the vocabulary.
+        length: int, characters to generate. Default: `200`.
+        temperature: float >= 0. Default: `1.0`.
+        seed: int or `None`, the sampling seed.
+        context: int, the most characters the model reads. Default: `100`.
+        vocabulary: a `Vocabulary`; default: the one the model carries.
+
+    Returns:
+        str, the prompt followed by the generated characters.
+    """
+    vocabulary = vocabulary or model_vocabulary(model)
+    if not prompt:
+        raise ValueError("Received an invalid value for argument `prompt`: it is empty.")
+    if temperature < 0:
+        raise ValueError(
+            f"Received an invalid value for argument `temperature`, expected a number "
+            f">= 0, got {temperature!r}."
+        )
+    ids = list(vocabulary.encode(prompt, argument="prompt"))
+    rng = np.random.default_rng(seed)
+    next_logits = tf.function(
+        lambda window: model(window, training=False)[0, -1],
+        input_signature=[tf.TensorSpec((1, None), tf.int32)],
+    )
+    for _ in range(length):
+        logits = next_logits(tf.constant([ids[-context:]], tf.int32)).numpy().astype("float64")
+        if temperature == 0:
+            ids.append(int(np.argmax(logits)))
+            continue
+        logits = logits / temperature
+        probabilities = np.exp(logits - logits.max())
+        ids.append(int(rng.choice(len(probabilities), p=probabilities / probabilities.sum())))
+    return vocabulary.decode(ids)

@@ -1,0 +1,34 @@
+"""Pretrained weights shipped inside the package, checked by sha256 at load."""
+
+import hashlib
+import pathlib
+
+WEIGHTS_DIR = pathlib.Path(__file__).parent / "weights"
+
+# name -> the constructor it belongs to, the exact architecture it was trained with,
+# its file in `relax_keras/zoo/weights/` and the file's sha256. Model cards: `zoo/`.
+PRETRAINED = {}
+
+
+def pretrained_config(weights, builder):
+    """Returns the architecture of the named weights, checking they belong to `builder`."""
+    if weights not in PRETRAINED or PRETRAINED[weights]["builder"] != builder:
+        names = [name for name, entry in PRETRAINED.items() if entry["builder"] == builder]
+        raise ValueError(
+            f"Received an invalid value for argument `weights`, expected None, a path to "
+            f"a .weights.h5 file, or one of {names} for `{builder}`, got {weights!r}."
+        )
+    return dict(PRETRAINED[weights]["config"])
+
+
+def pretrained_path(weights):
+    """Returns the checked path of the named weights' file."""
+    entry = PRETRAINED[weights]
+    path = WEIGHTS_DIR / entry["file"]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != entry["sha256"]:
+        raise ValueError(
+            f"The pretrained weights {weights!r} at {path} are damaged: sha256 {digest}, "
+            f"expected {entry['sha256']}. Reinstall relax-keras."
+        )
+    return path

@@ -1,0 +1,106 @@
+import numpy as np
+import pytest
+
+import keras
+from relax_keras import load_model
+from relax_keras import zoo
+from relax_keras.zoo import presets
+from relax_keras.zoo import pretrained
+
+
+def example_inputs(model, batch=2, length=12):
+    if model.input.dtype == "int32":
+        return np.random.default_rng(0).integers(0, 65, (batch, length)).astype("int32")
+    return np.random.default_rng(0).random((batch, *model.input_shape[1:])).astype("float32")
+
+
+def example_targets(model, inputs):
+    if model.input.dtype == "int32":
+        return np.roll(inputs, -1, axis=1)
+    return np.arange(len(inputs)) % 10
+
+
+@pytest.mark.parametrize("name", sorted(zoo.PRESETS))
+def test_preset_builds_trains_saves_and_reloads(name, tmp_path):
+    model = zoo.from_preset(name)
+    assert model.count_params() == zoo.PRESET_PARAMS[name]
+    assert model.count_params() <= zoo.PRESETS[name]["config"]["param_budget"]
+    inputs = example_inputs(model)
+    history = model.fit(inputs, example_targets(model, inputs), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    np.testing.assert_array_equal(model(inputs), load_model(path)(inputs))
+
+
+def test_every_task_has_rnn_dnn_and_balanced_presets_at_one_budget():
+    for task in ("shakespeare", "mnist_rows", "mnist_flat", "svhn_rows", "svhn_flat"):
+        configs = [zoo.PRESETS[f"{task}_{end}"]["config"] for end in ("rnn", "dnn", "relax")]
+        assert [(c["weight_sets"], c["repeats"]) for c in configs] == [(1, 4), (4, 1), (2, 2)]
+        assert len({c["param_budget"] for c in configs}) == 1
+
+
+@pytest.mark.parametrize("budget", [20_000, 60_000, 100_000])
+def test_param_budget_is_respected_and_nearly_used(budget):
+    """The width is the largest that fits: one more unit would break the budget."""
+    for build in (
+        lambda **kw: zoo.image_relax((28, 28, 1), encoding="rows", **kw),
+        lambda **kw: zoo.image_relax((28, 28, 1), encoding="flat", **kw),
+        lambda **kw: zoo.shakespeare_relax(weight_sets=3, **kw),
+    ):
+        model = build(param_budget=budget)
+        units = model.get_layer("relax_block").units
+        assert model.count_params() <= budget < build(units=units + 1).count_params()
+
+
+def test_svhn_relax_encodings():
+    rows = zoo.svhn_relax(units=16)
+    flat = zoo.svhn_relax(encoding="flat", units=16, include_top=False)
+    assert rows.get_layer("relax_block").input.shape == (None, 32, 96)
+    assert flat.get_layer("relax_block").input.shape == (None, 3072)
+    assert flat.output_shape == (None, 16)
+
+
+def test_compiled_loss_matches_the_head():
+    logits = zoo.image_relax((8, 8, 1), units=4, classifier_activation=None)
+    probabilities = zoo.image_relax((8, 8, 1), units=4)
+    assert logits.loss.get_config()["from_logits"] is True
+    assert probabilities.loss.get_config()["from_logits"] is False
+
+
+def test_generation_is_reproducible_and_survives_saving(tmp_path):
+    model = zoo.shakespeare_relax(units=16, embedding_dim=8)
+    first = zoo.generate(model, "ROMEO:", length=30, seed=7)
+    assert first == zoo.generate(model, "ROMEO:", length=30, seed=7)
+    assert first != zoo.generate(model, "ROMEO:", length=30, seed=8)
+    assert first.startswith("ROMEO:") and len(first) == 36
+    model.save(tmp_path / "lm.keras")
+    reloaded = load_model(tmp_path / "lm.keras")
+    assert zoo.model_vocabulary(reloaded) == zoo.model_vocabulary(model)
+    assert zoo.generate(reloaded, "ROMEO:", length=30, seed=7) == first
+
+
+@pytest.mark.parametrize(
+    "build, error, message",
+    [
+        (lambda: zoo.from_preset("mnist_big"), ValueError, "`preset`, expected one of"),
+        (lambda: zoo.shakespeare_relax(weights="wikitext"), ValueError, "`weights`, expected None, a path"),
+        (lambda: zoo.image_relax((28, 28, 1), units=8, param_budget=1000), ValueError, "exactly one of `units` and `param_budget`"),
+        (lambda: zoo.image_relax((28, 28, 1), param_budget=40), ValueError, "40 is too small, the smallest feasible budget for this configuration is 52 (units=1)"),
+        (lambda: zoo.image_relax((28, 28, 1), encoding="image"), ValueError, "`encoding`, expected one of ['rows', 'flat']"),
+        (lambda: zoo.generate(zoo.shakespeare_relax(units=4), "Romeo & Juliet ~"), ValueError, "argument `prompt`: it has characters outside the vocabulary: ['~']"),
+    ],
+)
+def test_bad_input_fails_clearly(build, error, message):
+    with pytest.raises(error) as raised:
+        build()
+    assert message in str(raised.value)
+
+
+def test_weights_that_do_not_fit_fail_clearly(tmp_path):
+    path = tmp_path / "small.weights.h5"
+    zoo.image_relax((28, 28, 1), units=8).save_weights(path)
+    with pytest.raises(ValueError, match="do not fit the architecture"):
+        zoo.image_relax((28, 28, 1), units=9, weights=str(path))
+    reloaded = zoo.image_relax((28, 28, 1), units=8, weights=str(path))
+    assert reloaded.count_params() == zoo.image_relax((28, 28, 1), units=8).count_params()
