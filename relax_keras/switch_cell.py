@@ -1,6 +1,7 @@
 import keras
 from keras import ops
 
+from relax_keras import activations
 from relax_keras.schedules import resolve_schedule
 from relax_keras.validation import positive_int
 
@@ -29,7 +30,9 @@ class SwitchCell(keras.layers.Layer):
         schedule: `"blocked"` (each set held for `repeats` steps), `"cyclic"` (sets
             interleaved) or a list of `weight_sets * repeats` weight-set indices.
             Default: `"blocked"`.
-        activation: Activation function (name or callable). Default: `"tanh"`.
+        activation: Activation function: a Keras name, `"sin2"`,
+            `"saturable_absorber"` (see `relax_keras.physics`), a callable, or a layer
+            such as `relax_keras.nonideal.NodeNoise`. Default: `"tanh"`.
         use_bias: Boolean, whether each weight set has a bias. Default: `True`.
         kernel_initializer: Initializer of the input coupling `U`.
             Default: `"glorot_uniform"`.
@@ -81,7 +84,7 @@ class SwitchCell(keras.layers.Layer):
         self.schedule_positions = resolve_schedule(schedule, weight_sets, repeats)
         super().__init__(**kwargs)
         self.schedule = schedule if isinstance(schedule, str) else list(self.schedule_positions)
-        self.activation = keras.activations.get(activation)
+        self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(recurrent_initializer)

@@ -8,6 +8,7 @@ from relax_keras.cli import arguments
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
 from relax_keras.cli.tasks import describe_metrics
+from relax_keras.cli.tasks import model_arguments
 from relax_keras.saving import load_model
 from relax_keras.zoo.generation import generate
 
@@ -47,16 +48,20 @@ def _add_model_source(parser):
                         "(default for shakespeare: tiny_shakespeare)")
 
 
-def load(args):
+def load(args, default_weights=None):
+    """Loads `--model`, or builds the zoo model with `--weights`.
+
+    `default_weights` are used when no model option is given at all.
+    """
     if args.model:
         return load_model(args.model)
-    if args.weights is None and args.task == "shakespeare" and not args.preset:
-        args.weights = "tiny_shakespeare"
+    if args.weights is None and not args.preset and not model_arguments(args):
+        args.weights = default_weights
     return build_model(args)
 
 
 def run_evaluate(args):
-    model = load(args)
+    model = load(args, "tiny_shakespeare" if args.task == "shakespeare" else None)
     split = dataset(args, args.split, shuffle=False)
     results = describe_metrics(args.task, model.evaluate(split, verbose=0, return_dict=True))
     print(json.dumps({"model": model.name, "params": model.count_params(), "split": args.split,
@@ -71,5 +76,5 @@ def run_evaluate(args):
 
 def run_generate(args):
     keras.utils.set_random_seed(args.seed)
-    model = load(args)
+    model = load(args, "tiny_shakespeare")
     print(generate(model, args.prompt, args.length, args.temperature, seed=args.seed))

@@ -17,7 +17,7 @@ SHAKESPEARE_DEFAULTS = {
     "weight_sets": 2,
     "repeats": 1,
     "schedule": "blocked",
-    "units": 256,
+    "units": 300,
     "activation": "tanh",
     "input_injection": "every",
     "steps_per_input": None,
@@ -58,7 +58,7 @@ def shakespeare_relax(
         weight_sets: int, L_W. Default: `2`.
         repeats: int, L_T. Default: `1`.
         schedule: `"blocked"`, `"cyclic"` or explicit. Default: `"blocked"`.
-        units: int, the width N. Default: `256` unless `param_budget` is given.
+        units: int, the width N. Default: `300` unless `param_budget` is given.
         param_budget: int, the most parameters the whole model may have; `units`
             is then the largest width that fits. Give `units` or this, not both.
         embedding_dim: int, the character embedding size. Default: `48`.

@@ -1,0 +1,37 @@
+"""Keras activations for physical nodes: `"sin2"` and `"saturable_absorber"`.
+
+Importing this module registers them, so `ReLaXBlock(..., activation="sin2")` works
+and models using them save and load. The curves are in `relax_keras.physics`.
+"""
+
+import keras
+from keras import ops
+
+from relax_keras import physics
+
+
+@keras.saving.register_keras_serializable(package="relax_keras")
+def sin2(x):
+    """Interferometric node: `sin(x)**2`."""
+    return physics.sin2(x, ops)
+
+
+@keras.saving.register_keras_serializable(package="relax_keras")
+def saturable_absorber(x):
+    """Saturable absorber: `x * exp(-1 / (1 + x**2))`."""
+    return physics.saturable_absorber(x, ops)
+
+
+PHYSICAL_ACTIVATIONS = {"sin2": sin2, "saturable_absorber": saturable_absorber}
+
+
+def get(identifier):
+    """Returns an activation: a physical one by name, else `keras.activations.get`."""
+    if isinstance(identifier, str) and identifier in PHYSICAL_ACTIVATIONS:
+        return PHYSICAL_ACTIVATIONS[identifier]
+    return keras.activations.get(identifier)
+
+
+def name_of(activation):
+    """Returns the name of an activation function (`"tanh"`, `"sin2"`, ...)."""
+    return getattr(activation, "__name__", activation.__class__.__name__)

@@ -1,0 +1,125 @@
+"""Export of a trained Keras ReLaX-Net to a hardware description."""
+
+import io
+import json
+
+import numpy as np
+
+import relax_keras
+from relax_keras.hardware.spec import FORMAT
+from relax_keras.hardware.spec import FORMAT_VERSION
+from relax_keras.hardware.spec import paths
+from relax_keras.hardware.spec import sha256
+from relax_keras.physics import NONLINEARITIES
+
+
+def export(model, path, overwrite=False):
+    """Writes a trained model to `<path>.json` and `<path>.npz`.
+
+    The JSON describes the model stage by stage (embedding or reshape, the ReLaX
+    block with its schedule as the sequence of switch positions, the readout); the
+    `.npz` holds the weight bank, biases, input coupling and readout in float32.
+    Non-idealities used in training (node noise, programming noise, quantization)
+    are not exported: the arrays are the programmed values.
+
+    Args:
+        model: a Keras model made of `Embedding`/`CharacterEmbedding`, `Reshape`,
+            `ReLaXBlock` and `Dense` layers, e.g. a `relax_keras.zoo` model.
+        path: the `.json` path (the `.npz` goes beside it).
+        overwrite: bool, whether to replace existing files. Default: `False`.
+
+    Returns:
+        The path of the `.json` file.
+
+    Raises:
+        FileExistsError: when a file exists and `overwrite` is `False`.
+        ValueError: for a layer or activation the description cannot hold.
+    """
+    import keras
+
+    from relax_keras.relax_block import ReLaXBlock
+    from relax_keras.zoo.character_embedding import CharacterEmbedding
+
+    json_path, npz_path = paths(path)
+    stages, arrays = [], {}
+
+    def add_arrays(stage, **named):
+        stage["arrays"] = {}
+        for key, value in named.items():
+            if value is not None:
+                array_name = f"{stage['name']}/{key}"
+                arrays[array_name] = np.asarray(keras.ops.convert_to_numpy(value), np.float32)
+                stage["arrays"][key] = array_name
+        stages.append(stage)
+
+    for layer in model.layers:
+        stage = {"name": layer.name}
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.layers.Embedding):
+            stage["type"] = "embedding"
+            if isinstance(layer, CharacterEmbedding):
+                stage["vocabulary"] = layer.vocabulary.symbols
+            add_arrays(stage, embeddings=layer.embeddings)
+        elif isinstance(layer, keras.layers.Reshape):
+            add_arrays({**stage, "type": "reshape", "target_shape": list(layer.target_shape)})
+        elif isinstance(layer, ReLaXBlock):
+            stage.update(
+                type="relax_block",
+                units=layer.units,
+                weight_sets=layer.weight_sets,
+                repeats=layer.repeats,
+                schedule=layer.schedule,
+                switch_positions=list(layer.schedule_positions),
+                steps_per_input=layer.steps_per_input,
+                input_injection=layer.input_injection,
+                activation=_activation_name(layer.activation, layer.name),
+                static_input=layer.static_input,
+                return_sequences=layer.return_sequences,
+            )
+            cell = layer.cell
+            add_arrays(
+                stage, kernel=cell.kernel, recurrent_kernel=cell.recurrent_kernel,
+                bias=cell.bias, input_bias=layer.input_bias,
+            )
+        elif isinstance(layer, keras.layers.Dense):
+            stage.update(type="dense", activation=_activation_name(layer.activation, layer.name))
+            bias = layer.bias if layer.use_bias else np.zeros(layer.units, np.float32)
+            add_arrays(stage, kernel=layer.kernel, bias=bias)
+        else:
+            raise ValueError(
+                f"Cannot export layer '{layer.name}' ({layer.__class__.__name__}): a "
+                "hardware description holds Embedding, Reshape, ReLaXBlock and Dense "
+                "layers."
+            )
+    if not overwrite:
+        for file in (json_path, npz_path):
+            if file.exists():
+                raise FileExistsError(f"{file} exists; pass overwrite=True to replace it.")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    npz_path.write_bytes(buffer.getvalue())
+    description = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "relax_keras": relax_keras.__version__,
+        "model": model.name,
+        "dtype": "float32",
+        "arrays": {"file": npz_path.name, "sha256": sha256(npz_path)},
+        "stages": stages,
+    }
+    json_path.write_text(json.dumps(description, indent=2) + "\n")
+    return json_path
+
+
+def _activation_name(activation, layer_name):
+    # A non-ideal wrapper (e.g. NodeNoise) exports the curve it wraps.
+    activation = getattr(activation, "activation", activation)
+    name = getattr(activation, "__name__", None)
+    if name not in NONLINEARITIES:
+        raise ValueError(
+            f"Cannot export the activation {activation!r} of layer '{layer_name}': the "
+            f"NumPy reference knows {sorted(NONLINEARITIES)}."
+        )
+    return name

@@ -1,0 +1,81 @@
+"""The hardware description: a self-describing JSON file and a `.npz` of arrays.
+
+JSON (`<name>.json`):
+    format: "relax-keras-hardware"; version: FORMAT_VERSION; dtype: "float32";
+    model: the Keras model's name; arrays: the `.npz` file name and its sha256;
+    stages: the model's layers in order, each a dict with a `type` of
+        "embedding" (ids -> vectors; `vocabulary` for characters),
+        "reshape" (`target_shape`),
+        "relax_block" (units, weight_sets, repeats, schedule, switch_positions of one
+            period, steps_per_input, input_injection, activation, static_input,
+            return_sequences), or
+        "dense" (activation),
+    and `arrays`: its array names in the `.npz`.
+
+Pure NumPy: `load` works without TensorFlow or Keras.
+"""
+
+import hashlib
+import json
+import pathlib
+
+import numpy as np
+
+FORMAT = "relax-keras-hardware"
+FORMAT_VERSION = 1
+
+
+def paths(path):
+    """Returns the `(json, npz)` paths of a hardware description."""
+    path = pathlib.Path(path)
+    stem = path.with_suffix("") if path.suffix == ".json" else path
+    return stem.with_suffix(".json"), stem.with_suffix(".npz")
+
+
+def sha256(path):
+    return hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+
+
+def load(path):
+    """Reads a hardware description written by `relax_keras.hardware.export`.
+
+    Args:
+        path: the `.json` file (or its path without suffix).
+
+    Returns:
+        The description as a dict, with `"arrays"` holding the NumPy arrays.
+
+    Raises:
+        ValueError: when the files are missing, corrupted, or of another format
+            version.
+    """
+    json_path, npz_path = paths(path)
+    for file in (json_path, npz_path):
+        if not file.is_file():
+            raise ValueError(f"Hardware description incomplete: no file at {file}.")
+    try:
+        spec = json.loads(json_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{json_path} is not a valid hardware description: {error}.") from error
+    if not isinstance(spec, dict) or spec.get("format") != FORMAT:
+        raise ValueError(f"{json_path} is not a {FORMAT} file.")
+    if spec.get("version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{json_path} has format version {spec.get('version')!r}; this relax-keras "
+            f"reads version {FORMAT_VERSION}. Export the model again with this version."
+        )
+    digest = sha256(npz_path)
+    if digest != spec["arrays"]["sha256"]:
+        raise ValueError(
+            f"{npz_path} is corrupted or does not belong to {json_path}: sha256 "
+            f"{digest}, expected {spec['arrays']['sha256']}."
+        )
+    with np.load(npz_path, allow_pickle=False) as arrays:
+        spec["arrays"] = {name: arrays[name] for name in arrays.files}
+    missing = sorted(
+        {name for stage in spec["stages"] for name in stage["arrays"].values()}
+        - spec["arrays"].keys()
+    )
+    if missing:
+        raise ValueError(f"{npz_path} lacks the arrays {missing} that {json_path} names.")
+    return spec

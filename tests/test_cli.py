@@ -1,0 +1,88 @@
+import csv
+import json
+
+import keras
+import pytest
+
+from relax_keras.cli import main
+
+
+@pytest.fixture
+def mnist_train_args(shared_data, tmp_path):
+    return [
+        "train", "mnist", "--local-dir", str(shared_data / "mnist"), "--units", "8",
+        "--weight-sets", "2", "--repeats", "1", "--encoding", "flat", "--epochs", "3",
+        "--steps-per-epoch", "2", "--batch-size", "32", "--verbose", "0",
+        "--output", str(tmp_path / "run"),
+    ]
+
+
+def epochs_logged(run_dir):
+    with open(run_dir / "history.csv") as file:
+        return [int(row["epoch"]) for row in csv.DictReader(file)]
+
+
+def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    assert main(mnist_train_args) == 0
+    for name in ("model.keras", "metrics.json", "history.csv", "learning_curve.png", "run_config.json"):
+        assert (run_dir / name).is_file(), name
+    assert any((run_dir / "logs").rglob("events.out.tfevents.*"))
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["params"] == 784 * 8 + 8 + 2 * (64 + 8) + 90
+    assert 0.0 <= metrics["metrics"]["validation"]["accuracy"] <= 1.0
+    before = (run_dir / "model.keras").read_bytes()
+    with pytest.raises(SystemExit, match="holds a finished run; pass --overwrite"):
+        main(mnist_train_args)
+    assert (run_dir / "model.keras").read_bytes() == before
+    assert main(mnist_train_args + ["--overwrite"]) == 0
+
+
+def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_path, monkeypatch):
+    run_dir = tmp_path / "run"
+    original = keras.callbacks.TensorBoard.on_epoch_end
+
+    def interrupt_after_second_epoch(self, epoch, logs=None):
+        original(self, epoch, logs)
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", interrupt_after_second_epoch)
+    with pytest.raises(KeyboardInterrupt):
+        main(mnist_train_args)
+    assert epochs_logged(run_dir) == [0, 1]
+    assert not (run_dir / "metrics.json").exists()
+    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", original)
+    changed = [a if a != "8" else "9" for a in mnist_train_args]
+    with pytest.raises(SystemExit, match=r"interrupted run with other settings \(units\)"):
+        main(changed)
+    assert main(mnist_train_args) == 0
+    assert epochs_logged(run_dir) == [0, 1, 2]
+    assert (run_dir / "metrics.json").exists()
+
+
+def test_info_shows_parts_schedule_and_depth(capsys):
+    assert main(["info", "mnist", "--units", "16", "--weight-sets", "3", "--repeats", "2", "--schedule", "cyclic"]) == 0
+    out = capsys.readouterr().out
+    assert "effective depth D=6" in out
+    assert "switch positions over one period: [0, 1, 2, 0, 1, 2]" in out
+    assert "total" in out and f"{28 * 16 + 3 * (16 * 16 + 16) + 170:,}" in out
+
+
+def test_explicit_schedule_on_the_command_line(capsys):
+    assert main(["info", "shakespeare", "--units", "8", "--weight-sets", "2", "--repeats", "2", "--schedule", "1,0,0,1"]) == 0
+    assert "switch positions over one period: [1, 0, 0, 1]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["info", "mnist", "--preset", "shakespeare_relax"], "is not a mnist preset"),
+        (["info", "mnist", "--units", "0"], "`units`, expected a positive integer, got 0"),
+        (["info", "shakespeare", "--units", "8", "--param-budget", "9000"], "exactly one of `units` and `param_budget`"),
+        (["generate", "--units", "8", "--prompt", "hello~"], "outside the vocabulary: ['~']"),
+    ],
+)
+def test_bad_input_exits_with_a_clear_error(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

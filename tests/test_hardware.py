@@ -1,0 +1,125 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import keras
+from relax_keras import ReLaXBlock
+from relax_keras import zoo
+from relax_keras.hardware import export
+from relax_keras.hardware import load
+from relax_keras.hardware import simulate
+
+SCHEDULES = ["blocked", "cyclic", [2, 0, 1, 1, 0, 2]]
+
+
+def trained_like(model):
+    """Gives the biases non-zero values, as training would."""
+    rng = np.random.default_rng(0)
+    for weight in model.weights:
+        if "bias" in weight.path:
+            weight.assign(rng.normal(0, 0.3, weight.shape).astype("float32"))
+    return model
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES)
+@pytest.mark.parametrize("encoding, injection", [("rows", "every"), ("rows", "first"), ("flat", "every"), ("flat", "first")])
+def test_image_model_export_simulates_exactly(tmp_path, schedule, encoding, injection):
+    model = trained_like(zoo.image_relax(
+        (12, 10, 1), classes=5, encoding=encoding, weight_sets=3, repeats=2, schedule=schedule,
+        units=9, input_injection=injection, steps_per_input=None if encoding == "rows" else None,
+    ))
+    images = np.random.default_rng(1).random((4, 12, 10, 1)).astype("float32")
+    spec = load(export(model, tmp_path / "image"))
+    np.testing.assert_allclose(simulate(spec, images), model(images), atol=1e-5)
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES)
+@pytest.mark.parametrize("activation", ["tanh", "sin2", "saturable_absorber"])
+def test_character_model_export_simulates_exactly(tmp_path, schedule, activation):
+    model = trained_like(zoo.shakespeare_relax(
+        weight_sets=3, repeats=2, schedule=schedule, units=10, embedding_dim=6,
+        activation=activation, steps_per_input=2,
+    ))
+    ids = np.random.default_rng(2).integers(0, 65, (3, 17)).astype("int32")
+    spec = load(export(model, tmp_path / "text.json"))
+    assert spec["stages"][0]["vocabulary"] == zoo.model_vocabulary(model).symbols
+    np.testing.assert_allclose(simulate(spec, ids), model(ids), atol=1e-5)
+
+
+def test_report_counts_switches_programming_and_macs(tmp_path):
+    inputs = keras.Input((5, 4))
+    block = ReLaXBlock(3, weight_sets=2, repeats=2, schedule="cyclic")
+    model = keras.Model(inputs, block(inputs))
+    spec = load(export(model, tmp_path / "block"))
+    _, report = simulate(spec, np.ones((1, 5, 4), "float32"), report=True)
+    # cyclic, 5 steps: sets 0 1 0 1 0
+    assert report["switched_steps"] == 5
+    assert report["switch_events"] == 4
+    assert report["programming_events"] == 2
+    assert report["macs_per_weight_set"] == [3 * 9, 2 * 9]
+    assert report["input_macs"] == 5 * 4 * 3
+
+
+def test_schedule_is_written_as_switch_positions(tmp_path):
+    model = zoo.image_relax((6, 6, 1), encoding="flat", weight_sets=2, repeats=3, units=4)
+    path = export(model, tmp_path / "m")
+    stage = json.loads(path.read_text())["stages"][1]
+    assert stage["switch_positions"] == [0, 0, 0, 1, 1, 1]
+    assert stage["static_input"] is True
+
+
+def test_export_never_overwrites_unless_told(tmp_path):
+    model = zoo.image_relax((6, 6, 1), units=4)
+    export(model, tmp_path / "m")
+    before = (tmp_path / "m.npz").read_bytes()
+    with pytest.raises(FileExistsError, match="m.json exists; pass overwrite=True"):
+        export(zoo.image_relax((6, 6, 1), units=4), tmp_path / "m")
+    assert (tmp_path / "m.npz").read_bytes() == before
+    export(model, tmp_path / "m", overwrite=True)
+
+
+def test_corrupted_or_other_version_fails_clearly(tmp_path):
+    model = zoo.image_relax((6, 6, 1), units=4)
+    path = export(model, tmp_path / "m")
+    npz = tmp_path / "m.npz"
+    npz.write_bytes(npz.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ValueError, match="m.npz is corrupted or does not belong to"):
+        load(path)
+    export(model, tmp_path / "m", overwrite=True)
+    description = json.loads(path.read_text())
+    path.write_text(json.dumps({**description, "version": 99}))
+    with pytest.raises(ValueError, match="has format version 99; this relax-keras reads version 1"):
+        load(path)
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="is not a valid hardware description"):
+        load(path)
+
+
+def test_unexportable_layers_fail_clearly(tmp_path):
+    inputs = keras.Input((4, 3))
+    model = keras.Model(inputs, keras.layers.LSTM(2)(inputs))
+    with pytest.raises(ValueError, match=r"Cannot export layer 'lstm.*' \(LSTM\)"):
+        export(model, tmp_path / "m")
+
+
+def test_load_and_simulate_work_without_tensorflow(tmp_path):
+    model = trained_like(zoo.image_relax((6, 6, 1), weight_sets=2, repeats=2, units=5))
+    images = np.random.default_rng(3).random((2, 6, 6, 1)).astype("float32")
+    np.save(tmp_path / "images.npy", images)
+    np.save(tmp_path / "expected.npy", model(images))
+    export(model, tmp_path / "m")
+    script = f"""
+import sys
+sys.modules["tensorflow"] = None  # any import of TensorFlow or Keras now fails
+sys.modules["keras"] = None
+import numpy as np
+from relax_keras.hardware import load, simulate
+outputs = simulate(load({str(tmp_path / 'm.json')!r}), np.load({str(tmp_path / 'images.npy')!r}))
+assert np.abs(outputs - np.load({str(tmp_path / 'expected.npy')!r})).max() <= 1e-5
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr
