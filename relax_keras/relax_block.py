@@ -62,6 +62,10 @@ class ReLaXBlock(keras.layers.Layer):
             Default: `False`.
         unroll: Boolean, whether to unroll the steps in Python instead of a
             symbolic loop (faster for short loops, more memory). Default: `False`.
+        weight_programming: list of layers `(bank, bank_bias) -> (bank, bank_bias)`
+            applied once per evaluation to the weight sets before the steps run:
+            device non-idealities such as `relax_keras.nonideal.ProgrammingNoise`
+            and `relax_keras.nonideal.Quantization`. Default: `()`.
 
     Call arguments:
         inputs: A 2D tensor `(batch, d)` or a 3D tensor `(batch, T, d)`.
@@ -108,6 +112,7 @@ class ReLaXBlock(keras.layers.Layer):
         return_sequences=False,
         return_state=False,
         unroll=False,
+        weight_programming=(),
         **kwargs,
     ):
         cell = SwitchCell(
@@ -136,6 +141,10 @@ class ReLaXBlock(keras.layers.Layer):
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.unroll = unroll
+        self.weight_programming = [
+            keras.saving.deserialize_keras_object(stage) if isinstance(stage, dict) else stage
+            for stage in weight_programming
+        ]
         self.static_input = None
         self.input_bias = None
 
@@ -181,8 +190,9 @@ class ReLaXBlock(keras.layers.Layer):
     def call(self, inputs, initial_state=None, training=None):
         cell = self.cell
         dtype = self.compute_dtype
-        bank = ops.cast(cell.recurrent_kernel, dtype)
-        bank_bias = None if cell.bias is None else ops.cast(cell.bias, dtype)
+        bank, bank_bias = self.programmed_weights(training)
+        bank = ops.cast(bank, dtype)
+        bank_bias = None if bank_bias is None else ops.cast(bank_bias, dtype)
         projected = ops.matmul(inputs, ops.cast(cell.kernel, dtype))  # (B, [T,] N)
         if self.static_input:
             if initial_state is not None:
@@ -249,6 +259,14 @@ class ReLaXBlock(keras.layers.Layer):
         final_step = ops.broadcast_to(ops.reshape(final_step, (1, 1)), (ops.shape(state)[0], 1))
         return [output, state, final_step]
 
+    def programmed_weights(self, training=False):
+        """Returns the weight bank and biases as the device holds them: after the
+        `weight_programming` stages (noise off unless `training`)."""
+        bank, bank_bias = self.cell.recurrent_kernel, self.cell.bias
+        for stage in self.weight_programming:
+            bank, bank_bias = stage(bank, bank_bias, training=training)
+        return bank, bank_bias
+
     def _inputs_per_step(self, projected):
         """Returns the projected input of every switched step, time-major.
 
@@ -290,6 +308,9 @@ class ReLaXBlock(keras.layers.Layer):
                 "return_sequences": self.return_sequences,
                 "return_state": self.return_state,
                 "unroll": self.unroll,
+                "weight_programming": [
+                    keras.saving.serialize_keras_object(stage) for stage in self.weight_programming
+                ],
             }
         )
         return {**super().get_config(), **config}

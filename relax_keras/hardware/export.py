@@ -19,8 +19,9 @@ def export(model, path, overwrite=False):
     The JSON describes the model stage by stage (embedding or reshape, the ReLaX
     block with its schedule as the sequence of switch positions, the readout); the
     `.npz` holds the weight bank, biases, input coupling and readout in float32.
-    Non-idealities used in training (node noise, programming noise, quantization)
-    are not exported: the arrays are the programmed values.
+    The bank is written as the device holds it: after the block's
+    `weight_programming` (quantized, without training noise); node noise is not
+    exported.
 
     Args:
         model: a Keras model made of `Embedding`/`CharacterEmbedding`, `Reshape`,
@@ -77,10 +78,10 @@ def export(model, path, overwrite=False):
                 static_input=layer.static_input,
                 return_sequences=layer.return_sequences,
             )
-            cell = layer.cell
+            bank, bank_bias = layer.programmed_weights(training=False)
             add_arrays(
-                stage, kernel=cell.kernel, recurrent_kernel=cell.recurrent_kernel,
-                bias=cell.bias, input_bias=layer.input_bias,
+                stage, kernel=layer.cell.kernel, recurrent_kernel=bank, bias=bank_bias,
+                input_bias=layer.input_bias,
             )
         elif isinstance(layer, keras.layers.Dense):
             stage.update(type="dense", activation=_activation_name(layer.activation, layer.name))

@@ -1,0 +1,68 @@
+import keras
+from keras import ops
+
+from relax_keras import activations
+
+
+@keras.saving.register_keras_serializable(package="relax_keras")
+class NodeNoise(keras.layers.Layer):
+    """A node nonlinearity with Gaussian noise, used as a block's `activation`.
+
+    Wraps an activation `phi` and adds node noise to its output at every switched
+    step: `phi(z) * (1 + multiplicative_stddev * e1) + additive_stddev * e2` with
+    `e1, e2 ~ N(0, 1)` drawn anew for every node and step. The noise is on during
+    training and, with `at_inference=True`, at inference too (to measure robustness).
+
+    Args:
+        activation: the wrapped activation (name or callable). Default: `"tanh"`.
+        additive_stddev: float >= 0, additive noise level. Default: `0.0`.
+        multiplicative_stddev: float >= 0, multiplicative noise level. Default: `0.0`.
+        at_inference: bool, whether the noise is also on at inference.
+            Default: `False`.
+        seed: int or `None`, the noise seed.
+
+    Example:
+
+    >>> block = ReLaXBlock(64, 4, 2, activation=NodeNoise("sin2", additive_stddev=0.05))
+    """
+
+    def __init__(self, activation="tanh", additive_stddev=0.0, multiplicative_stddev=0.0,
+                 at_inference=False, seed=None, **kwargs):
+        for name, value in (("additive_stddev", additive_stddev),
+                            ("multiplicative_stddev", multiplicative_stddev)):
+            if not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(
+                    f"Received an invalid value for argument `{name}`, expected a number "
+                    f">= 0, got {value!r}."
+                )
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.additive_stddev = float(additive_stddev)
+        self.multiplicative_stddev = float(multiplicative_stddev)
+        self.at_inference = at_inference
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=None):
+        outputs = self.activation(inputs)
+        if not (training or self.at_inference):
+            return outputs
+        if self.multiplicative_stddev:
+            outputs = outputs * (1.0 + keras.random.normal(
+                ops.shape(outputs), stddev=self.multiplicative_stddev,
+                dtype=outputs.dtype, seed=self.seed_generator))
+        if self.additive_stddev:
+            outputs = outputs + keras.random.normal(
+                ops.shape(outputs), stddev=self.additive_stddev,
+                dtype=outputs.dtype, seed=self.seed_generator)
+        return outputs
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "activation": keras.activations.serialize(self.activation),
+            "additive_stddev": self.additive_stddev,
+            "multiplicative_stddev": self.multiplicative_stddev,
+            "at_inference": self.at_inference,
+            "seed": self.seed,
+        }
