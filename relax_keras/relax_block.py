@@ -1,7 +1,7 @@
 import keras
-import tensorflow as tf
 from keras import ops
 
+from relax_keras import loops
 from relax_keras.switch_cell import SwitchCell
 from relax_keras.validation import one_of
 from relax_keras.validation import positive_int
@@ -32,7 +32,9 @@ class ReLaXBlock(keras.layers.Layer):
     `weight_sets=1` on a sequence is `keras.layers.SimpleRNN`; `repeats=1` with
     `input_injection="first"` on a static input is a stack of `weight_sets + 1`
     Dense layers. The input projection `u @ U` is one matmul for all steps, and the
-    steps run in a symbolic loop, so the graph does not grow with `T` or depth.
+    steps run in one symbolic loop (`relax_keras.loops.scan`), so the graph does not grow
+    with `T` or depth. The layer uses `keras.ops` only, so it runs on every Keras
+    backend.
 
     Args:
         units: Positive integer, the number of nodes N.
@@ -206,7 +208,7 @@ class ReLaXBlock(keras.layers.Layer):
             step = ops.zeros((), dtype="int32")
             num_steps, steps_per_element = self.depth, 1
             injected = projected if self.input_injection == "every" else None
-            input_at = lambda k: injected  # noqa: E731
+            step_inputs = None
         else:
             if initial_state is None:
                 state, step = cell.get_initial_state(ops.shape(inputs)[0])
@@ -214,39 +216,22 @@ class ReLaXBlock(keras.layers.Layer):
                 state, step = initial_state
             step = ops.cast(step, "int32")[0, 0]
             steps_per_element = self.steps_per_input
-            step_inputs = self._inputs_per_step(ops.transpose(projected, (1, 0, 2)))
-            num_steps = step_inputs.shape[0]
-            if num_steps is None:
-                num_steps = tf.shape(step_inputs)[0]
-            step_inputs = tf.TensorArray(dtype, size=num_steps).unstack(step_inputs)
-            input_at = step_inputs.read
+            step_inputs = self._inputs_per_step(ops.transpose(projected, (1, 0, 2)))  # (K, B, N)
+            num_steps = step_inputs.shape[0] or ops.shape(step_inputs)[0]
+        # the weight set of every step, from the static schedule: no per-step arithmetic
+        schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
+        weight_sets = ops.take(schedule, ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth))
 
-        def advance(k, h):
-            weight_set = cell.weight_set_at(step + k)
-            return cell.switched_step(h, input_at(k), weight_set, bank, bank_bias)
+        def advance(h, step_slice):
+            if step_inputs is None:
+                u, weight_set = injected, step_slice
+            else:
+                u, weight_set = step_slice
+            h = cell.switched_step(h, u, weight_set, bank, bank_bias)
+            return h, h
 
-        if self.unroll:
-            states = []
-            for k in range(num_steps):
-                state = advance(k, state)
-                states.append(state)
-            states = ops.stack(states) if self.return_sequences else None
-        else:
-            loop_state = (tf.constant(0), state)
-            if self.return_sequences:
-                loop_state += (tf.TensorArray(dtype, size=num_steps),)
-
-            def body(k, h, *states):
-                h = advance(k, h)
-                return (k + 1, h, *(s.write(k, h) for s in states))
-
-            _, state, *states = tf.while_loop(
-                lambda k, *_: k < num_steps,
-                body,
-                loop_state,
-                maximum_iterations=num_steps,
-            )
-            states = states[0].stack() if self.return_sequences else None  # (K, B, N)
+        xs = weight_sets if step_inputs is None else (step_inputs, weight_sets)
+        state, states = loops.scan(advance, state, xs, num_steps, self.unroll)  # (K, B, N)
         sequence = None
         if self.return_sequences:
             # the state after the last switched step of each element

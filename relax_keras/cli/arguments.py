@@ -20,6 +20,15 @@ def add_model_options(parser):
     group.add_argument("--steps-per-input", type=int, help="switched steps per element")
     group.add_argument("--encoding", choices=("rows", "flat"), help="image tasks")
     group.add_argument("--embedding-dim", type=int, help="shakespeare")
+    group = parser.add_argument_group("hardware non-idealities (relax_keras.nonideal)")
+    group.add_argument("--node-noise", type=float, help="additive Gaussian node noise level")
+    group.add_argument("--node-noise-multiplicative", type=float,
+                       help="multiplicative Gaussian node noise level")
+    group.add_argument("--programming-noise", type=float,
+                       help="relative weight-programming noise, per set per evaluation")
+    group.add_argument("--weight-bits", type=int, help="quantize the weight sets to this many bits")
+    group.add_argument("--weight-limit", type=float, default=1.0,
+                       help="largest weight magnitude, with --weight-bits")
 
 
 def add_data_options(parser, batch_size=64):

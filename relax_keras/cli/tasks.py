@@ -3,6 +3,7 @@
 import math
 
 from relax_keras import data
+from relax_keras import nonideal
 from relax_keras import zoo
 
 TASKS = ("shakespeare", "mnist", "svhn")
@@ -21,7 +22,28 @@ def model_arguments(args):
     given = {name: getattr(args, name, None) for name in names}
     if isinstance(given["schedule"], str) and "," in given["schedule"]:
         given["schedule"] = [int(position) for position in given["schedule"].split(",")]
+    given.update(non_idealities(args, given["activation"]))
     return {name: value for name, value in given.items() if value is not None}
+
+
+def non_idealities(args, activation):
+    """Returns the zoo arguments for the non-ideality options that were given."""
+    arguments = {}
+    additive = getattr(args, "node_noise", None)
+    multiplicative = getattr(args, "node_noise_multiplicative", None)
+    if additive or multiplicative:
+        arguments["activation"] = nonideal.NodeNoise(
+            activation or "tanh", additive_stddev=additive or 0.0,
+            multiplicative_stddev=multiplicative or 0.0,
+        )
+    programming = []
+    if getattr(args, "programming_noise", None):
+        programming.append(nonideal.ProgrammingNoise(relative_stddev=args.programming_noise))
+    if getattr(args, "weight_bits", None):
+        programming.append(nonideal.Quantization(args.weight_bits, args.weight_limit))
+    if programming:
+        arguments["weight_programming"] = programming
+    return arguments
 
 
 def build_model(args):

@@ -36,6 +36,7 @@ def image_relax(
     activation=None,
     input_injection=None,
     steps_per_input=None,
+    weight_programming=None,
     weights=None,
     include_top=True,
     classifier_activation="softmax",
@@ -72,6 +73,9 @@ def image_relax(
         input_injection: `"every"` or `"first"`. Default: `"every"`.
         steps_per_input: int, switched steps per row (rows encoding). Default:
             `weight_sets * repeats`.
+        weight_programming: list of device non-idealities applied to the weight
+            sets (`relax_keras.nonideal.ProgrammingNoise`, `Quantization`).
+            Default: `None`.
         weights: `None`, a pretrained name (`"mnist"`) or a `.weights.h5` path.
         include_top: bool, whether to add the Dense readout. Default: `True`.
         classifier_activation: activation of the readout; `None` gives logits.
@@ -121,6 +125,7 @@ def image_relax(
         activation=config["activation"],
         input_injection=config["input_injection"],
         steps_per_input=steps,
+        weight_programming=weight_programming or (),
         name="relax_block",
     )(x)  # (B, N)
     if include_top:

@@ -35,6 +35,7 @@ def shakespeare_relax(
     input_injection=None,
     steps_per_input=None,
     vocabulary=None,
+    weight_programming=None,
     weights=None,
     include_top=True,
     classifier_activation=None,
@@ -67,6 +68,9 @@ def shakespeare_relax(
         steps_per_input: int, switched steps per character. Default:
             `weight_sets * repeats`.
         vocabulary: a `Vocabulary`. Default: the 65 symbols of Tiny Shakespeare.
+        weight_programming: list of device non-idealities applied to the weight
+            sets (`relax_keras.nonideal.ProgrammingNoise`, `Quantization`).
+            Default: `None`.
         weights: `None`, `"tiny_shakespeare"` (pretrained, shipped with the
             package) or a `.weights.h5` path.
         include_top: bool, whether to add the readout. Default: `True`.
@@ -114,6 +118,7 @@ def shakespeare_relax(
         input_injection=config["input_injection"],
         steps_per_input=config["steps_per_input"] or config["weight_sets"] * config["repeats"],
         return_sequences=True,
+        weight_programming=weight_programming or (),
         name="relax_block",
     )(x)  # (B, T, N)
     if include_top:

@@ -1,0 +1,198 @@
+"""Training and inference speed of ReLaXBlock against Keras's SimpleRNN and the naive
+implementation a user would write: `keras.layers.RNN(SwitchCell(...))`, which gathers
+the active weight set at every step inside Keras's generic RNN loop.
+
+Each configuration runs in a fresh subprocess; inside it, the implementations are
+measured pair by pair, interleaved, after warm-up, and the median of several runs is
+kept. Rows are appended to the CSV as they finish, and a rerun skips the rows already
+there, so an interrupted sweep resumes.
+
+Usage:
+    python benchmarks/layer_speed.py --output benchmarks/results/layer_speed.csv
+    python benchmarks/layer_speed.py --widths 128 --lengths 32 --weight-sets 4 --repeats 8 \
+        --batch-size 256 --output /tmp/one.csv
+"""
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+FIELDS = [
+    "mode", "implementation", "width", "length", "weight_sets", "repeats", "policy", "jit",
+    "batch_size", "train_examples_per_s", "train_gflops_per_s", "infer_us_per_example",
+    "peak_rss_mb", "train_ratio_vs_simple_rnn", "train_ratio_vs_naive",
+]
+INPUT_FEATURES = 96  # one SVHN row: 32 pixels x 3 channels
+
+
+def build_model(implementation, mode, width, length, weight_sets, repeats):
+    import keras
+
+    from relax_keras import ReLaXBlock
+    from relax_keras import SwitchCell
+
+    if mode == "static":
+        inputs = keras.Input((INPUT_FEATURES,))
+        layer = ReLaXBlock(width, weight_sets, repeats, input_injection="every")
+    else:
+        inputs = keras.Input((length, INPUT_FEATURES))
+        layer = {
+            "relax": lambda: ReLaXBlock(width, weight_sets, repeats),
+            "naive": lambda: keras.layers.RNN(SwitchCell(width, weight_sets, repeats)),
+            "simple_rnn": lambda: keras.layers.SimpleRNN(width),
+        }[implementation]()
+    outputs = keras.layers.Dense(10, dtype="float32")(layer(inputs))
+    return keras.Model(inputs, outputs)
+
+
+def forward_flops(mode, width, length, depth):
+    """Multiply-adds x 2 per example of the input projection and the recurrence."""
+    if mode == "static":
+        return 2 * (INPUT_FEATURES * width + depth * width * width)
+    return 2 * length * (INPUT_FEATURES * width + width * width)
+
+
+def measure(config, runs=5, steps=10):
+    """Runs in the subprocess: times every implementation of one configuration."""
+    import resource
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    keras.config.set_dtype_policy(config["policy"])
+    rng = np.random.default_rng(0)
+    shape = (INPUT_FEATURES,) if config["mode"] == "static" else (config["length"], INPUT_FEATURES)
+    x = tf.constant(rng.standard_normal((config["batch_size"], *shape)).astype("float32"))
+    y = tf.constant(rng.integers(0, 10, config["batch_size"]))
+    models = {}
+    for implementation in config["implementations"]:
+        keras.utils.set_random_seed(0)
+        model = build_model(implementation, config["mode"], config["width"], config["length"],
+                            config["weight_sets"], config["repeats"])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      jit_compile=config["jit"])
+        for _ in range(3):  # warm-up: tracing, compiling, allocation
+            model.train_on_batch(x, y)
+            model.predict_on_batch(x)
+        models[implementation] = model
+    train_times = {name: [] for name in models}
+    infer_times = {name: [] for name in models}
+    peak = {}
+    for _ in range(runs):  # interleaved, so drifts hit every implementation alike
+        for name, model in models.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                model.train_on_batch(x, y)
+            train_times[name].append((time.perf_counter() - start) / steps)
+            start = time.perf_counter()
+            for _ in range(steps):
+                model.predict_on_batch(x)
+            infer_times[name].append((time.perf_counter() - start) / steps)
+            peak[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    depth = config["weight_sets"] * config["repeats"]
+    flops = 3 * forward_flops(config["mode"], config["width"], config["length"], depth)
+    rows = []
+    for name in models:
+        train_step = float(np.median(train_times[name]))
+        rows.append({
+            "implementation": name,
+            "train_examples_per_s": config["batch_size"] / train_step,
+            "train_gflops_per_s": flops * config["batch_size"] / train_step / 1e9,
+            "infer_us_per_example": float(np.median(infer_times[name])) / config["batch_size"] * 1e6,
+            "peak_rss_mb": peak[name],
+        })
+    return rows
+
+
+def run_in_subprocess(config):
+    result = subprocess.run(
+        [sys.executable, __file__, "--one", json.dumps(config)],
+        capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    if result.returncode:
+        raise RuntimeError(f"configuration {config} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def configurations(args):
+    for width, length, weight_sets, policy, jit in itertools.product(
+        args.widths, args.lengths, args.weight_sets, args.policies, args.jit
+    ):
+        yield {
+            "mode": "sequence", "width": width, "length": length, "weight_sets": weight_sets,
+            "repeats": args.repeats, "policy": policy, "jit": jit,
+            "batch_size": args.batch_size,
+            "implementations": ["relax", "naive", "simple_rnn"],
+        }
+    for width, depth, policy, jit in itertools.product(
+        args.widths if args.static_depths else [], args.static_depths, args.policies, args.jit
+    ):
+        for weight_sets in args.weight_sets:
+            if depth % weight_sets == 0:
+                yield {
+                    "mode": "static", "width": width, "length": 1, "weight_sets": weight_sets,
+                    "repeats": depth // weight_sets, "policy": policy, "jit": jit,
+                    "batch_size": args.batch_size, "implementations": ["relax"],
+                }
+
+
+def key(row):
+    return tuple(str(row[f]) for f in ("mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--widths", type=int, nargs="+", default=[64, 128, 256, 512])
+    parser.add_argument("--lengths", type=int, nargs="+", default=[32, 128])
+    parser.add_argument("--weight-sets", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--repeats", type=int, default=2, help="L_T of the sequence configurations")
+    parser.add_argument("--policies", nargs="+", default=["float32"])
+    parser.add_argument("--jit", type=lambda v: v == "on", nargs="+", default=[False], help="on / off")
+    parser.add_argument("--static-depths", type=int, nargs="*", default=[], help="static-input depths D")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--output", required=True)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(json.loads(args.one))))
+        return
+    output = pathlib.Path(args.output)
+    done = set()
+    if output.exists():
+        with open(output) as file:
+            done = {key(row) for row in csv.DictReader(file)}
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with open(output, "w", newline="") as file:
+            csv.DictWriter(file, FIELDS).writeheader()
+    for config in configurations(args):
+        if key(config) in done:
+            continue
+        rows = {row["implementation"]: row for row in run_in_subprocess(config)}
+        relax_speed = rows["relax"]["train_examples_per_s"]
+        with open(output, "a", newline="") as file:
+            writer = csv.DictWriter(file, FIELDS)
+            for name, row in rows.items():
+                ratios = {
+                    f"train_ratio_vs_{other}": round(relax_speed / rows[other]["train_examples_per_s"], 3)
+                    for other in ("simple_rnn", "naive") if name == "relax" and other in rows
+                }
+                writer.writerow({
+                    **{f: config[f] for f in ("mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size")},
+                    **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()},
+                    **ratios,
+                })
+        summary = ", ".join(f"{n} {r['train_examples_per_s']:.0f} ex/s" for n, r in rows.items())
+        print(f"{config['mode']} N={config['width']} T={config['length']} L_W={config['weight_sets']} "
+              f"L_T={config['repeats']} {config['policy']} jit={config['jit']}: {summary}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

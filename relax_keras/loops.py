@@ -1,0 +1,40 @@
+"""The step loop of a ReLaX block: `keras.ops.scan` semantics, fast on TensorFlow."""
+
+import keras
+from keras import ops
+
+
+def scan(step, init, xs, length, unroll=False):
+    """Runs `carry, y = step(carry, x)` over the leading axis of `xs`.
+
+    Same contract as `keras.ops.scan` (returns the last carry and the stacked `y`s).
+    On TensorFlow it is a `tf.while_loop` with `maximum_iterations` (so XLA compiles
+    it) and one TensorArray per input and output, cheaper than Keras's generic
+    `scan`; on other backends it is `keras.ops.scan`.
+
+    Args:
+        step: callable `(carry, x) -> (carry, y)`; `y` has the shape of `carry`.
+        init: the first carry, a tensor.
+        xs: a tensor or tuple of tensors with leading axis `length`.
+        length: int or scalar tensor, the number of steps.
+        unroll: bool, whether to unroll the loop in Python (`length` must be an int).
+    """
+    if unroll or keras.backend.backend() != "tensorflow":
+        return ops.scan(step, init, xs, length=length if isinstance(length, int) else None,
+                        unroll=unroll)
+    import tensorflow as tf
+
+    flat_xs = tf.nest.flatten(xs)
+    inputs = [tf.TensorArray(x.dtype, size=length).unstack(x) for x in flat_xs]
+    outputs = tf.TensorArray(init.dtype, size=length)
+
+    def body(k, carry, outputs):
+        x = tf.nest.pack_sequence_as(xs, [array.read(k) for array in inputs])
+        carry, y = step(carry, x)
+        return k + 1, carry, outputs.write(k, y)
+
+    _, carry, outputs = tf.while_loop(
+        lambda k, *_: k < length, body, (tf.constant(0), init, outputs),
+        maximum_iterations=length,
+    )
+    return carry, outputs.stack()
