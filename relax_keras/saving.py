@@ -2,7 +2,11 @@
 
 import keras
 
-import relax_keras.relax_block  # noqa: F401  (registers the layers)
+# Imported for their registrations with Keras's serialization:
+import relax_keras.activations  # noqa: F401
+import relax_keras.nonideal  # noqa: F401
+import relax_keras.relax_block  # noqa: F401
+import relax_keras.zoo.character_embedding  # noqa: F401
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

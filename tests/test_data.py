@@ -244,3 +244,17 @@ def test_bad_idx_files_fail_clearly(shared_data, tmp_path, mutate, message):
     path.write_bytes(gzip.compress(mutate(raw)))
     with pytest.raises(ValueError, match=message):
         idx.read_idx(path, idx.IMAGES_MAGIC)
+
+
+def test_context_windows_score_each_character_once():
+    seq_len, context = 50, 30
+    batches = list(data.tiny_shakespeare("test", seq_len=seq_len, context=context, batch_size=64))
+    inputs, targets, weights = batches[0]
+    assert inputs.shape == weights.shape == (64, context + seq_len)
+    np.testing.assert_array_equal(weights[0], [0.0] * context + [1.0] * seq_len)
+    text = data.load_text("test")
+    vocabulary = data.Vocabulary()
+    # the scored targets of consecutive windows are consecutive blocks of the text
+    scored = "".join(vocabulary.decode(np.asarray(t)[context:]) for _, t, _ in batches for t in t)
+    assert scored == text[context + 1 : context + 1 + len(scored)]
+    assert len(text) - len(scored) - context - 1 < seq_len

@@ -104,3 +104,15 @@ def test_weights_that_do_not_fit_fail_clearly(tmp_path):
         zoo.image_relax((28, 28, 1), units=9, weights=str(path))
     reloaded = zoo.image_relax((28, 28, 1), units=8, weights=str(path))
     assert reloaded.count_params() == zoo.image_relax((28, 28, 1), units=8).count_params()
+
+
+def test_character_loss_matches_keras_and_scores_only_weighted_positions():
+    from relax_keras import data
+    from relax_keras.zoo.text_metrics import character_loss
+
+    model = zoo.shakespeare_relax(units=8, embedding_dim=4)
+    plain = data.tiny_shakespeare("test", seq_len=20, batch_size=512)
+    keras_loss = model.evaluate(plain, verbose=0, return_dict=True)["loss"]
+    assert character_loss(model, plain)["loss"] == pytest.approx(keras_loss, rel=1e-5)
+    with_context = character_loss(model, data.tiny_shakespeare("test", seq_len=20, context=10, batch_size=512))
+    assert with_context["characters"] == len(range(0, 55_770 - 30, 20)) * 20

@@ -6,8 +6,9 @@ import keras
 
 from relax_keras.cli import arguments
 from relax_keras.cli.tasks import build_model
+from relax_keras.cli.tasks import EVALUATION_CONTEXT
 from relax_keras.cli.tasks import dataset
-from relax_keras.cli.tasks import describe_metrics
+from relax_keras.cli.tasks import evaluate
 from relax_keras.cli.tasks import model_arguments
 from relax_keras.saving import load_model
 from relax_keras.zoo.generation import generate
@@ -62,13 +63,14 @@ def load(args, default_weights=None):
 
 def run_evaluate(args):
     model = load(args, "tiny_shakespeare" if args.task == "shakespeare" else None)
-    split = dataset(args, args.split, shuffle=False)
-    results = describe_metrics(args.task, model.evaluate(split, verbose=0, return_dict=True))
+    split = dataset(args, args.split, shuffle=False, evaluation=True)
+    results = evaluate(args, model, split)
     print(json.dumps({"model": model.name, "params": model.count_params(), "split": args.split,
                       **results}, indent=2))
     if args.task == "shakespeare":
         print(f"{args.split} loss: {results['loss']:.4f} nats/char = "
-              f"{results['bits_per_char']:.4f} bits/char")
+              f"{results['bits_per_char']:.4f} bits/char (each scored window of "
+              f"{args.seq_len} characters read after {EVALUATION_CONTEXT} of context)")
         if args.sample_length:
             print("Sample (prompt 'ROMEO:', temperature 0.8, seed 0):")
             print(generate(model, "ROMEO:\n", args.sample_length, 0.8, seed=0))

@@ -1,10 +1,9 @@
 """The tasks the command line knows: how to build their models and read their data."""
 
-import math
-
 from relax_keras import data
 from relax_keras import nonideal
 from relax_keras import zoo
+from relax_keras.zoo.text_metrics import character_loss
 
 TASKS = ("shakespeare", "mnist", "svhn")
 IMAGE_SHAPES = {"mnist": (28, 28, 1), "svhn": (32, 32, 3)}
@@ -18,7 +17,7 @@ MODEL_OPTIONS = (
 
 def model_arguments(args):
     """Returns the zoo arguments the user gave on the command line."""
-    names = MODEL_OPTIONS + (("embedding_dim",) if args.task == "shakespeare" else ("encoding",))
+    names = MODEL_OPTIONS + (("embedding_dim",) if args.task == "shakespeare" else ("encoding", "augmentation"))
     given = {name: getattr(args, name, None) for name in names}
     if isinstance(given["schedule"], str) and "," in given["schedule"]:
         given["schedule"] = [int(position) for position in given["schedule"].split(",")]
@@ -69,13 +68,21 @@ def build_model(args):
     return zoo.image_relax(IMAGE_SHAPES["mnist"], weights=weights, **arguments)
 
 
-def dataset(args, split, shuffle=None):
-    """Returns the `tf.data.Dataset` of a split of `args.task`."""
+# Characters of unscored context before each scored window when text is evaluated.
+EVALUATION_CONTEXT = 100
+
+
+def dataset(args, split, shuffle=None, evaluation=False):
+    """Returns the `tf.data.Dataset` of a split of `args.task`.
+
+    With `evaluation=True`, text windows carry `EVALUATION_CONTEXT` characters of
+    unscored context (see `relax_keras.data.tiny_shakespeare`).
+    """
     sources = dict(source=args.source, local_dir=args.local_dir, data_dir=args.data_dir)
     if args.task == "shakespeare":
         return data.tiny_shakespeare(
             split, seq_len=args.seq_len, batch_size=args.batch_size, shuffle=shuffle,
-            seed=args.seed, **sources,
+            seed=args.seed, context=EVALUATION_CONTEXT if evaluation else 0, **sources,
         )
     return data.image_dataset(
         args.task, split, encoding="image", batch_size=args.batch_size, shuffle=shuffle,
@@ -83,9 +90,10 @@ def dataset(args, split, shuffle=None):
     )
 
 
-def describe_metrics(task, results):
-    """Returns the evaluation results with bits per character for text."""
-    results = {name: float(value) for name, value in results.items()}
-    if task == "shakespeare":
-        results["bits_per_char"] = results["loss"] / math.log(2)
-    return results
+def evaluate(args, model, split_dataset):
+    """Returns the metrics of `model` on a split: for text, nats and bits per scored
+    character (`relax_keras.zoo.text_metrics`); for images, Keras's loss and accuracy."""
+    if args.task == "shakespeare":
+        return character_loss(model, split_dataset)
+    return {name: float(value) for name, value in
+            model.evaluate(split_dataset, verbose=0, return_dict=True).items()}

@@ -11,9 +11,10 @@ import time
 import keras
 
 from relax_keras.cli import arguments
+from relax_keras.cli.tasks import EVALUATION_CONTEXT
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
-from relax_keras.cli.tasks import describe_metrics
+from relax_keras.cli.tasks import evaluate
 
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 # options that do not change what is trained, so a resumed run may differ in them
@@ -35,6 +36,8 @@ def add_parser(subparsers):
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--steps-per-epoch", type=int, help="limit the batches of an epoch")
     parser.add_argument("--learning-rate", type=float, help="default: the zoo model's")
+    parser.add_argument("--cosine-decay", action="store_true",
+                        help="decay the learning rate to 0 over the run (cosine)")
     parser.add_argument("--policy", choices=POLICIES, default="float32", help="mixed precision")
     parser.add_argument("--jit", action="store_true", help="compile training steps with XLA")
     parser.add_argument("--output", required=True, help="the run directory")
@@ -112,6 +115,17 @@ def plot_learning_curve(history_path, image_path, task):
     pyplot.close(figure)
 
 
+def machine():
+    """Returns a one-line description of this machine's processor."""
+    name = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as file:
+            name = next(line.split(":", 1)[1].strip() for line in file if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{name}, {os.cpu_count()} cores, {platform.system()}"
+
+
 def run(args):
     settings = {k: v for k, v in vars(args).items() if k not in RESUME_INDEPENDENT}
     resumed = prepare_run_directory(args.output, settings, args.overwrite)
@@ -119,11 +133,16 @@ def run(args):
     keras.utils.set_random_seed(args.seed)
     keras.config.set_dtype_policy(args.policy)
     model = build_model(args)
-    model.compile(
-        optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"],
-        jit_compile=args.jit,
-    )
     train = dataset(args, "train")
+    optimizer = model.optimizer
+    if args.cosine_decay:
+        steps = args.steps_per_epoch or int(train.cardinality())
+        optimizer = keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(
+                float(optimizer.learning_rate.numpy()), args.epochs * steps),
+            clipnorm=optimizer.clipnorm,
+        )
+    model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
     validation = dataset(args, "validation", shuffle=False)
     if resumed:
         print(f"Resuming the interrupted run in {run_dir}.")
@@ -142,13 +161,14 @@ def run(args):
         ],
     )
     model.save(run_dir / "model.keras")
-    metrics = {"validation": describe_metrics(args.task, model.evaluate(validation, verbose=0, return_dict=True))}
+    final_validation = dataset(args, "validation", shuffle=False, evaluation=True)
+    metrics = {"validation": evaluate(args, model, final_validation)}
     try:
-        test = dataset(args, "test", shuffle=False)
+        test = dataset(args, "test", shuffle=False, evaluation=True)
     except FileNotFoundError as error:
         print(f"No test split evaluated: {error}")
     else:
-        metrics["test"] = describe_metrics(args.task, model.evaluate(test, verbose=0, return_dict=True))
+        metrics["test"] = evaluate(args, model, test)
     with open(run_dir / "history.csv") as file:
         seconds = sum(float(row["epoch_seconds"]) for row in csv.DictReader(file))
     report = {
@@ -156,8 +176,9 @@ def run(args):
         "model": model.name,
         "params": model.count_params(),
         "metrics": metrics,
+        "evaluation_context": EVALUATION_CONTEXT if args.task == "shakespeare" else None,
         "train_seconds": round(seconds, 1),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}",
+        "machine": machine(),
         "keras": keras.__version__,
         "settings": settings,
     }

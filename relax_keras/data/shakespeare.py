@@ -54,6 +54,7 @@ def tiny_shakespeare(
     shuffle=None,
     seed=0,
     stride=None,
+    context=0,
     vocabulary=None,
     source=None,
     local_dir=None,
@@ -64,6 +65,13 @@ def tiny_shakespeare(
     Each example is a window of `seq_len` character ids and the ids of the next
     characters (the window shifted by one). Windows start every `stride` characters.
 
+    For evaluation, `context > 0` makes each window `context + seq_len` long and adds
+    sample weights that score only its last `seq_len` targets: with the default
+    stride, every character after the first `context` of the split is scored once
+    (but a final remainder shorter than `seq_len`), each with at least `context`
+    characters of context; windows of a model that starts from a zero state otherwise
+    score their first characters almost blind.
+
     Args:
         split: `"train"`, `"validation"` or `"test"`, as in tfds.
         seq_len: int, characters per window. Default: `100`.
@@ -72,27 +80,40 @@ def tiny_shakespeare(
         seed: int, the shuffle seed: same seed, same batches. Default: `0`.
         stride: int, characters between window starts. Default: `seq_len`
             (non-overlapping windows that cover the split).
+        context: int >= 0, unscored characters read before each window's scored
+            ones; with `context > 0` the examples are `(ids, next_ids, weights)`.
+            Default: `0`.
         vocabulary: a `Vocabulary`; default: the 65 symbols of Tiny Shakespeare.
         source, local_dir, data_dir: see `relax_keras.data.sources`.
     """
     one_of("split", split, TINY_SHAKESPEARE.splits)
     seq_len = positive_int("seq_len", seq_len)
     stride = seq_len if stride is None else positive_int("stride", stride)
+    if isinstance(context, bool) or not isinstance(context, int) or context < 0:
+        raise ValueError(
+            f"Received an invalid value for argument `context`, expected an integer >= 0, "
+            f"got {context!r}."
+        )
     batch_size = positive_int("batch_size", batch_size)
     vocabulary = vocabulary or Vocabulary()
     text = load_text(split, source, local_dir, data_dir)
-    if seq_len + 1 > len(text):
+    window = context + seq_len
+    if window + 1 > len(text):
         raise ValueError(
-            f"Received an invalid value for argument `seq_len`: {seq_len} needs "
-            f"{seq_len + 1} characters, the {split!r} split has {len(text)}."
+            f"Received an invalid value for argument `seq_len`: {seq_len} (with context "
+            f"{context}) needs {window + 1} characters, the {split!r} split has {len(text)}."
         )
     ids = tf.constant(vocabulary.encode(text, argument=f"{split} text"))
-    offsets = tf.range(seq_len + 1, dtype=tf.int64)
-    starts = tf.constant(np.arange(0, len(text) - seq_len, stride))
+    offsets = tf.range(window + 1, dtype=tf.int64)
+    starts = tf.constant(np.arange(0, len(text) - window, stride))
+    scored = tf.constant([0.0] * context + [1.0] * seq_len)
 
     def to_batch(indices):
-        windows = tf.gather(ids, tf.gather(starts, indices)[:, None] + offsets)  # (B, L+1)
-        return windows[:, :-1], windows[:, 1:]
+        windows = tf.gather(ids, tf.gather(starts, indices)[:, None] + offsets)  # (B, W+1)
+        if not context:
+            return windows[:, :-1], windows[:, 1:]
+        weights = tf.broadcast_to(scored, tf.shape(windows[:, 1:]))
+        return windows[:, :-1], windows[:, 1:], weights
 
     if shuffle is None:
         shuffle = split == "train"

@@ -41,10 +41,16 @@ def host_answers(host, timeout=1.5):
         return False
 
 
+def tfds_data_dir(data_dir):
+    """Returns the tfds data directory: `data_dir`, `$TFDS_DATA_DIR` or tfds's default."""
+    default = pathlib.Path("~/tensorflow_datasets").expanduser()
+    return pathlib.Path(data_dir or os.environ.get("TFDS_DATA_DIR") or default)
+
+
 def tfds_builder(tfds_name, data_dir):
     import tensorflow_datasets as tfds
 
-    return tfds.builder(tfds_name, data_dir=data_dir)
+    return tfds.builder(tfds_name, data_dir=str(tfds_data_dir(data_dir)))
 
 
 def resolve_source(spec, split_files, source=None, local_dir=None, data_dir=None):
@@ -84,12 +90,14 @@ def resolve_source(spec, split_files, source=None, local_dir=None, data_dir=None
                 return "local", directory
             looked.append(f"{directory} (for {', '.join(split_files)})")
     if source in (None, "tfds"):
-        builder = tfds_builder(spec.tfds_name, data_dir)
-        if builder.is_prepared():
-            return "tfds", builder
-        looked.append(f"tfds `{spec.tfds_name}` prepared in {builder.data_dir}")
+        # a builder is made only where tfds has a folder for the dataset or may download
+        if (tfds_data_dir(data_dir) / spec.tfds_name).is_dir():
+            builder = tfds_builder(spec.tfds_name, data_dir)
+            if builder.is_prepared():
+                return "tfds", builder
+        looked.append(f"tfds `{spec.tfds_name}` prepared in {tfds_data_dir(data_dir)}")
         if source == "tfds" or host_answers(spec.download_host):
-            return "tfds", builder
+            return "tfds", tfds_builder(spec.tfds_name, data_dir)
         looked.append(f"tfds download ({spec.download_host} did not answer)")
     if source in (None, "bundled") and spec.bundled_file is not None:
         return "bundled", pathlib.Path(__file__).parent / "bundled" / spec.bundled_file

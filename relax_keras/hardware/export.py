@@ -55,8 +55,8 @@ def export(model, path, overwrite=False):
 
     for layer in model.layers:
         stage = {"name": layer.name}
-        if isinstance(layer, keras.layers.InputLayer):
-            continue
+        if isinstance(layer, (keras.layers.InputLayer, keras.layers.RandomTranslation)):
+            continue  # no stage at inference
         if isinstance(layer, keras.layers.Embedding):
             stage["type"] = "embedding"
             if isinstance(layer, CharacterEmbedding):

@@ -21,6 +21,7 @@ IMAGE_DEFAULTS = {
     "activation": "tanh",
     "input_injection": "every",
     "steps_per_input": None,
+    "augmentation": None,
 }
 
 
@@ -36,6 +37,7 @@ def image_relax(
     activation=None,
     input_injection=None,
     steps_per_input=None,
+    augmentation=None,
     weight_programming=None,
     weights=None,
     include_top=True,
@@ -73,6 +75,9 @@ def image_relax(
         input_injection: `"every"` or `"first"`. Default: `"every"`.
         steps_per_input: int, switched steps per row (rows encoding). Default:
             `weight_sets * repeats`.
+        augmentation: float or `None`: random translations of up to this fraction
+            of the height and width in training (a parameter-free
+            `keras.layers.RandomTranslation`, inactive at inference). Default: `None`.
         weight_programming: list of device non-idealities applied to the weight
             sets (`relax_keras.nonideal.ProgrammingNoise`, `Quantization`).
             Default: `None`.
@@ -98,7 +103,7 @@ def image_relax(
             encoding=encoding, weight_sets=weight_sets, repeats=repeats,
             schedule=schedule, units=units, param_budget=param_budget,
             activation=activation, input_injection=input_injection,
-            steps_per_input=steps_per_input,
+            steps_per_input=steps_per_input, augmentation=augmentation,
         ),
         IMAGE_DEFAULTS,
         weights,
@@ -116,7 +121,13 @@ def image_relax(
     width = resolve_units(config["units"], config.get("param_budget"), params_for_units)
     # ---- layers and functional model
     images = keras.Input(tuple(input_shape), name="images")
-    x = keras.layers.Reshape(shape, name=f"{config['encoding']}_encoding")(images)
+    x = images
+    if config["augmentation"]:
+        x = keras.layers.RandomTranslation(
+            config["augmentation"], config["augmentation"], fill_mode="constant",
+            name="augmentation",
+        )(x)
+    x = keras.layers.Reshape(shape, name=f"{config['encoding']}_encoding")(x)
     x = ReLaXBlock(
         width,
         config["weight_sets"],

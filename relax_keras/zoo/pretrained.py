@@ -7,7 +7,19 @@ WEIGHTS_DIR = pathlib.Path(__file__).parent / "weights"
 
 # name -> the constructor it belongs to, the exact architecture it was trained with,
 # its file in `relax_keras/zoo/weights/` and the file's sha256. Model cards: `zoo/`.
-PRETRAINED = {}
+PRETRAINED = {
+    "mnist": {
+        "builder": "image_relax",
+        "card": "zoo/image_relax_mnist.md",
+        "file": "image_relax_mnist.weights.h5",
+        "sha256": "98404046ddf967be0fa3590c6f7af5077015930fb457f15dd01a3ac735590163",
+        "config": {
+            "encoding": "flat", "weight_sets": 2, "repeats": 2, "schedule": "blocked",
+            "units": 100, "activation": "tanh", "input_injection": "every",
+            "steps_per_input": None, "augmentation": 0.1,
+        },
+    },
+}
 
 
 def pretrained_config(weights, builder):
