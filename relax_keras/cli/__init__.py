@@ -1,4 +1,4 @@
-"""The `relax-keras` command: train, evaluate, generate, info."""
+"""The `relax-keras` command: train, evaluate, generate, info, tune."""
 
 import argparse
 import os
@@ -11,6 +11,7 @@ def build_parser():
     from relax_keras.cli import evaluate
     from relax_keras.cli import info
     from relax_keras.cli import train
+    from relax_keras.cli import tune
 
     parser = argparse.ArgumentParser(
         prog="relax-keras",
@@ -21,11 +22,14 @@ def build_parser():
     train.add_parser(subparsers)
     evaluate.add_parsers(subparsers)
     info.add_parser(subparsers)
+    tune.add_parser(subparsers)
     return parser
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv
     try:
         args.handler(args)
     except (ValueError, FileNotFoundError) as error:

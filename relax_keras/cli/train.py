@@ -18,7 +18,7 @@ from relax_keras.cli.tasks import evaluate
 
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 # options that do not change what is trained, so a resumed run may differ in them
-RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler")
+RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv")
 
 
 def add_parser(subparsers):

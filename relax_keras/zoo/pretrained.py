@@ -8,6 +8,17 @@ WEIGHTS_DIR = pathlib.Path(__file__).parent / "weights"
 # name -> the constructor it belongs to, the exact architecture it was trained with,
 # its file in `relax_keras/zoo/weights/` and the file's sha256. Model cards: `zoo/`.
 PRETRAINED = {
+    "tiny_shakespeare": {
+        "builder": "shakespeare_relax",
+        "card": "zoo/shakespeare_relax_tiny_shakespeare.md",
+        "file": "shakespeare_relax_tiny_shakespeare.weights.h5",
+        "sha256": "6d9226cc010cdbfe062eade0f28fffd7d9addd23edb928a019845cbaaedb9c82",
+        "config": {
+            "embedding_dim": 48, "weight_sets": 2, "repeats": 1, "schedule": "blocked",
+            "units": 300, "activation": "tanh", "input_injection": "every",
+            "steps_per_input": None,
+        },
+    },
     "mnist": {
         "builder": "image_relax",
         "card": "zoo/image_relax_mnist.md",

@@ -18,7 +18,7 @@ def character_loss(model, dataset):
         most likely next character) and `characters` (how many were scored).
     """
 
-    @tf.function
+    @tf.function(reduce_retracing=True)
     def batch_sums(ids, targets, weights):
         logits = tf.cast(model(ids, training=False), tf.float32)
         losses = keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True)

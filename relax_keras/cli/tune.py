@@ -1,0 +1,76 @@
+"""`relax-keras tune`: a KerasTuner search of L_W / L_T under a parameter budget."""
+
+import argparse
+import json
+
+from relax_keras.cli import arguments
+from relax_keras.cli.tasks import dataset
+from relax_keras.cli.train import POLICIES
+
+STRATEGIES = ("default", "mirrored")
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "tune",
+        help="search L_W, L_T, schedule, activation and learning rate under a budget",
+        description="Runs or resumes a KerasTuner search (rerun the same command to "
+        "continue a killed job). Distributed: start the same command in several "
+        "processes with KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT and "
+        "KERASTUNER_TUNER_ID (chief, tuner0, tuner1, ...).",
+    )
+    parser.add_argument("task", nargs="?", choices=("shakespeare", "mnist", "svhn"))
+    parser.add_argument("--spec", help="a JSON job specification (see tuning/specs/)")
+    parser.add_argument("--budget", type=int, help="the most parameters of every model")
+    parser.add_argument("--depth", type=int, help="fix the depth L_W * L_T")
+    parser.add_argument("--encoding", choices=("rows", "flat"), default="rows")
+    parser.add_argument("--tuner", choices=("random", "bayesian", "hyperband"), default="random")
+    parser.add_argument("--max-trials", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--steps-per-epoch", type=int)
+    parser.add_argument("--policy", choices=POLICIES, default="float32")
+    parser.add_argument("--strategy", choices=STRATEGIES, default="default",
+                        help="tf.distribute strategy of each trial's training")
+    parser.add_argument("--directory", default="tuning/runs")
+    parser.add_argument("--project-name")
+    parser.add_argument("--verbose", type=int, default=1)
+    arguments.add_data_options(parser)
+    parser.set_defaults(handler=run, parser=parser)
+
+
+def load_spec(parser, args):
+    """Fills the options a job specification gives; the command line wins."""
+    with open(args.spec) as file:
+        spec = json.load(file)
+    unknown = sorted(set(spec) - set(vars(args)))
+    if unknown:
+        raise ValueError(f"Job specification {args.spec} has unknown keys {unknown}.")
+    explicit = vars(parser.parse_args(args.argv[1:], namespace=argparse.Namespace(**{k: None for k in vars(args)})))
+    for key, value in spec.items():
+        if explicit.get(key) is None:
+            setattr(args, key, value)
+
+
+def run(args):
+    from relax_keras.tuning.job import run_job
+
+    if args.spec:
+        load_spec(args.parser, args)
+    if args.task is None or args.budget is None:
+        raise ValueError("`relax-keras tune` needs a task and --budget (or a --spec that gives them).")
+    strategy = None
+    if args.strategy == "mirrored":
+        import tensorflow as tf
+
+        strategy = tf.distribute.MirroredStrategy()
+    tuner = run_job(
+        args.task, args.budget, dataset(args, "train"), dataset(args, "validation", shuffle=False),
+        tuner=args.tuner, max_trials=args.max_trials, epochs=args.epochs,
+        directory=args.directory, project_name=args.project_name, seed=args.seed,
+        depth=args.depth, encoding=args.encoding, policy=args.policy,
+        steps_per_epoch=args.steps_per_epoch, distribution_strategy=strategy,
+        verbose=args.verbose,
+    )
+    best = tuner.oracle.get_best_trials(1)
+    if best:
+        print(json.dumps({"best": best[0].hyperparameters.values, "val_loss": best[0].score}))

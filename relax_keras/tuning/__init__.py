@@ -1,0 +1,3 @@
+"""KerasTuner searches of ReLaX-Nets under a fixed parameter budget."""
+
+from relax_keras.tuning.hypermodel import ReLaXHyperModel

@@ -1,0 +1,70 @@
+import keras_tuner
+
+from relax_keras.validation import one_of
+from relax_keras.validation import positive_int
+from relax_keras.zoo.image import image_relax
+from relax_keras.zoo.shakespeare import shakespeare_relax
+
+TASK_INPUTS = {"mnist": (28, 28, 1), "svhn": (32, 32, 3)}
+
+
+class ReLaXHyperModel(keras_tuner.HyperModel):
+    """Search space of ReLaX-Nets under a fixed parameter budget.
+
+    Searches the number of weight sets L_W, the repetition length L_T (or derives it
+    from a fixed depth D = L_W * L_T), the schedule, the activation and the learning
+    rate; the width `units` is the largest whose whole model fits `param_budget`.
+    A point that cannot fit (or whose L_W does not divide a fixed depth) raises
+    `keras_tuner.errors.FailedTrialError`, KerasTuner's way to reject it.
+
+    Args:
+        task: `"shakespeare"`, `"mnist"` or `"svhn"`.
+        param_budget: int, the most parameters of every model built.
+        depth: int or `None`, a fixed effective depth L_W * L_T.
+        encoding: `"rows"` or `"flat"` for image tasks. Default: `"rows"`.
+        weight_sets: list of L_W values to search. Default: `[1, 2, 4, 8]`.
+        repeats: list of L_T values to search (without a fixed depth).
+            Default: `[1, 2, 4, 8]`.
+
+    Example:
+
+    >>> hypermodel = ReLaXHyperModel("mnist", param_budget=60_000, depth=8)
+    >>> model = hypermodel.build(keras_tuner.HyperParameters())
+    >>> model.count_params() <= 60_000
+    True
+    """
+
+    def __init__(self, task, param_budget, depth=None, encoding="rows",
+                 weight_sets=(1, 2, 4, 8), repeats=(1, 2, 4, 8), name=None, tunable=True):
+        super().__init__(name=name, tunable=tunable)
+        self.task = one_of("task", task, ("shakespeare", *TASK_INPUTS))
+        self.param_budget = positive_int("param_budget", param_budget)
+        self.depth = None if depth is None else positive_int("depth", depth)
+        self.encoding = one_of("encoding", encoding, ("rows", "flat"))
+        self.weight_sets = [positive_int("weight_sets", w) for w in weight_sets]
+        self.repeats = [positive_int("repeats", r) for r in repeats]
+
+    def build(self, hp):
+        weight_sets = hp.Choice("weight_sets", self.weight_sets, default=self.weight_sets[min(1, len(self.weight_sets) - 1)])
+        if self.depth is None:
+            repeats = hp.Choice("repeats", self.repeats, default=self.repeats[min(1, len(self.repeats) - 1)])
+        elif self.depth % weight_sets:
+            raise keras_tuner.errors.FailedTrialError(
+                f"weight_sets={weight_sets} does not divide the fixed depth {self.depth}."
+            )
+        else:
+            repeats = self.depth // weight_sets
+        arguments = dict(
+            weight_sets=weight_sets,
+            repeats=repeats,
+            schedule=hp.Choice("schedule", ["blocked", "cyclic"]),
+            activation=hp.Choice("activation", ["tanh", "relu", "sin2"]),
+            param_budget=self.param_budget,
+            learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log", default=2e-3),
+        )
+        try:
+            if self.task == "shakespeare":
+                return shakespeare_relax(**arguments)
+            return image_relax(TASK_INPUTS[self.task], encoding=self.encoding, **arguments)
+        except ValueError as error:  # e.g. the budget cannot hold this many weight sets
+            raise keras_tuner.errors.FailedTrialError(str(error)) from error

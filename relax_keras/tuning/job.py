@@ -1,0 +1,68 @@
+"""A tuning job: a KerasTuner search of `ReLaXHyperModel`, resumable and distributable.
+
+Resuming: the tuner reloads its oracle from `directory` (`overwrite=False`), so a
+rerun continues a killed job and completed trials are neither lost nor rerun.
+
+Distributing: KerasTuner's own mode. Start the same job in several processes with
+`KERASTUNER_ORACLE_IP`, `KERASTUNER_ORACLE_PORT` and `KERASTUNER_TUNER_ID` set
+(`chief` for the process that hosts the oracle, `tuner0`, `tuner1`, ... for workers);
+the chief hands out trials and the workers run them.
+"""
+
+import keras
+import keras_tuner
+
+from relax_keras.tuning.hypermodel import ReLaXHyperModel
+from relax_keras.validation import one_of
+
+TUNERS = {
+    "random": keras_tuner.RandomSearch,
+    "bayesian": keras_tuner.BayesianOptimization,
+    "hyperband": keras_tuner.Hyperband,
+}
+
+
+def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, seed,
+               distribution_strategy=None):
+    """Returns the KerasTuner tuner of a job, minimizing validation loss."""
+    tuner_class = TUNERS[one_of("tuner", tuner, TUNERS)]
+    budget = {"max_epochs": epochs} if tuner == "hyperband" else {"max_trials": max_trials}
+    return tuner_class(
+        hypermodel,
+        objective="val_loss",
+        directory=directory,
+        project_name=project_name,
+        seed=seed,
+        overwrite=False,
+        distribution_strategy=distribution_strategy,
+        **budget,
+    )
+
+
+def run_job(task, param_budget, train, validation, tuner="random", max_trials=10, epochs=3,
+            directory="tuning/runs", project_name=None, seed=0, depth=None, encoding="rows",
+            policy="float32", steps_per_epoch=None, distribution_strategy=None, verbose=1):
+    """Runs (or resumes) a search and returns the tuner.
+
+    Args:
+        task: `"shakespeare"`, `"mnist"` or `"svhn"`.
+        param_budget: int, the most parameters of every model.
+        train, validation: `tf.data.Dataset`s of the task.
+        tuner: `"random"`, `"bayesian"` or `"hyperband"`.
+        max_trials: int, trials of random and bayesian searches.
+        epochs: int, epochs per trial (hyperband: the most epochs).
+        directory, project_name: where KerasTuner keeps the job's state.
+        seed: int, the tuner's seed.
+        depth: int or `None`, a fixed depth L_W * L_T.
+        encoding: image tasks, `"rows"` or `"flat"`.
+        policy: `"float32"`, `"mixed_float16"` or `"mixed_bfloat16"`.
+        steps_per_epoch: int or `None`, to cap the batches per epoch.
+        distribution_strategy: a `tf.distribute.Strategy` for each trial's training.
+    """
+    keras.config.set_dtype_policy(policy)
+    hypermodel = ReLaXHyperModel(task, param_budget, depth=depth, encoding=encoding)
+    search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
+                        project_name or f"{task}_{param_budget}", seed, distribution_strategy)
+    search.search(train, validation_data=validation, epochs=epochs,
+                  steps_per_epoch=steps_per_epoch, verbose=verbose)
+    return search

@@ -1,0 +1,122 @@
+import keras_tuner
+import pytest
+
+from relax_keras.tuning import ReLaXHyperModel
+
+
+@pytest.mark.parametrize("task", ["mnist", "shakespeare"])
+def test_default_point_respects_and_nearly_uses_the_budget(task):
+    model = ReLaXHyperModel(task, param_budget=60_000).build(keras_tuner.HyperParameters())
+    assert 0.95 * 60_000 <= model.count_params() <= 60_000
+
+
+def fixed(**values):
+    hp = keras_tuner.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    return hp
+
+
+@pytest.mark.parametrize("weight_sets", [1, 2, 4, 8])
+@pytest.mark.parametrize("repeats", [1, 8])
+def test_every_feasible_point_fits_the_budget(weight_sets, repeats):
+    hypermodel = ReLaXHyperModel("mnist", param_budget=30_000)
+    model = hypermodel.build(fixed(weight_sets=weight_sets, repeats=repeats))
+    block = model.get_layer("relax_block")
+    assert (block.weight_sets, block.repeats) == (weight_sets, repeats)
+    assert model.count_params() <= 30_000
+
+
+def test_fixed_depth_derives_repeats_and_rejects_non_divisors():
+    hypermodel = ReLaXHyperModel("mnist", param_budget=30_000, depth=8, weight_sets=[1, 2, 3, 4])
+    block = hypermodel.build(fixed(weight_sets=4)).get_layer("relax_block")
+    assert (block.weight_sets, block.repeats) == (4, 2)
+    with pytest.raises(keras_tuner.errors.FailedTrialError, match="does not divide the fixed depth 8"):
+        hypermodel.build(fixed(weight_sets=3))
+
+
+def test_infeasible_point_is_a_failed_trial():
+    hypermodel = ReLaXHyperModel("shakespeare", param_budget=3_305, weight_sets=[1, 8])
+    assert hypermodel.build(fixed(weight_sets=1)).count_params() <= 3_305
+    with pytest.raises(keras_tuner.errors.FailedTrialError, match="smallest feasible budget"):
+        hypermodel.build(fixed(weight_sets=8))
+
+
+def test_fixed_overrides_reach_the_model():
+    model = ReLaXHyperModel("mnist", param_budget=30_000).build(
+        fixed(schedule="cyclic", activation="sin2", learning_rate=0.01)
+    )
+    block = model.get_layer("relax_block")
+    assert block.schedule == "cyclic" and block.activation.__name__ == "sin2"
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
+
+
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from relax_keras.cli import main  # noqa: E402
+
+
+def tune_argv(shared_data, directory, max_trials, extra=()):
+    return [
+        "tune", "mnist", "--budget", "8000", "--encoding", "flat", "--max-trials", str(max_trials),
+        "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "64", "--directory", str(directory),
+        "--project-name", "job", "--local-dir", str(shared_data / "mnist"), "--verbose", "0", *extra,
+    ]
+
+
+def trials(directory):
+    found = {}
+    for path in (directory / "job").glob("trial_*/trial.json"):
+        trial = json.loads(path.read_text())
+        found[trial["trial_id"]] = (trial["status"], path.stat().st_mtime_ns)
+    return found
+
+
+def test_short_real_search_and_resume(shared_data, tmp_path):
+    assert main(tune_argv(shared_data, tmp_path, 2)) == 0
+    first = trials(tmp_path)
+    assert len(first) == 2 and all(status == "COMPLETED" for status, _ in first.values())
+    assert main(tune_argv(shared_data, tmp_path, 3)) == 0  # the job continues
+    second = trials(tmp_path)
+    assert len(second) == 3
+    assert all(second[trial_id] == first[trial_id] for trial_id in first)  # nothing rerun
+
+
+def test_job_from_a_spec_file(shared_data, tmp_path):
+    spec = tmp_path / "job.json"
+    spec.write_text(json.dumps({"task": "mnist", "budget": 8000, "encoding": "flat", "max_trials": 1}))
+    argv = tune_argv(shared_data, tmp_path, 1)
+    argv = ["tune", "--spec", str(spec)] + argv[argv.index("--epochs"):]
+    assert main(argv) == 0
+    assert len(trials(tmp_path)) == 1
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_distributed_search_runs_every_trial_once(shared_data, tmp_path):
+    port = str(free_port())
+    argv = [sys.executable, "-m", "relax_keras"] + tune_argv(shared_data, tmp_path, 4)
+    processes = []
+    for tuner_id in ("chief", "tuner0", "tuner1"):
+        env = {**os.environ, "KERASTUNER_TUNER_ID": tuner_id, "KERASTUNER_ORACLE_IP": "127.0.0.1",
+               "KERASTUNER_ORACLE_PORT": port, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        processes.append(subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    try:
+        workers = [p.communicate(timeout=300) for p in processes[1:]]
+        for process, (output, _) in zip(processes[1:], workers):
+            assert process.returncode == 0, output[-3000:]
+    finally:
+        processes[0].kill()  # the chief serves the oracle until it is stopped
+    found = trials(tmp_path)
+    assert len(found) == 4
+    assert all(status == "COMPLETED" for status, _ in found.values())
+    ran_by = [path.parent.name for path in tmp_path.glob("job/trial_*/trial.json")]
+    assert len(set(ran_by)) == 4
