@@ -58,7 +58,7 @@ def forward_flops(mode, width, length, depth):
     return 2 * length * (INPUT_FEATURES * width + width * width)
 
 
-def measure(config, runs=5, steps=10):
+def measure(config):
     """Runs in the subprocess: times every implementation of one configuration."""
     import resource
 
@@ -82,6 +82,7 @@ def measure(config, runs=5, steps=10):
             model.train_on_batch(x, y)
             model.predict_on_batch(x)
         models[implementation] = model
+    runs, steps = config["runs"], config["steps"]
     train_times = {name: [] for name in models}
     infer_times = {name: [] for name in models}
     peak = {}
@@ -128,7 +129,7 @@ def configurations(args):
         yield {
             "mode": "sequence", "width": width, "length": length, "weight_sets": weight_sets,
             "repeats": args.repeats, "policy": policy, "jit": jit,
-            "batch_size": args.batch_size,
+            "batch_size": args.batch_size, "runs": args.runs, "steps": args.steps,
             "implementations": ["relax", "naive", "simple_rnn"],
         }
     for width, depth, policy, jit in itertools.product(
@@ -139,7 +140,8 @@ def configurations(args):
                 yield {
                     "mode": "static", "width": width, "length": 1, "weight_sets": weight_sets,
                     "repeats": depth // weight_sets, "policy": policy, "jit": jit,
-                    "batch_size": args.batch_size, "implementations": ["relax"],
+                    "batch_size": args.batch_size, "runs": args.runs, "steps": args.steps,
+                    "implementations": ["relax"],
                 }
 
 
@@ -158,11 +160,15 @@ def main():
     parser.add_argument("--jit", type=lambda v: v == "on", nargs="+", default=[False], help="on / off")
     parser.add_argument("--static-depths", type=int, nargs="*", default=[], help="static-input depths D")
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--output", required=True)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is kept")
+    parser.add_argument("--steps", type=int, default=5, help="steps per timed run")
+    parser.add_argument("--output", help="the CSV to append to (required)")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(json.loads(args.one))))
         return
+    if not args.output:
+        parser.error("the following arguments are required: --output")
     output = pathlib.Path(args.output)
     done = set()
     if output.exists():

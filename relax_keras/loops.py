@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 
-def scan(step, init, xs, length, unroll=False):
+def scan(step, init, xs, length, unroll=False, keep_outputs=True):
     """Runs `carry, y = step(carry, x)` over the leading axis of `xs`.
 
     Same contract as `keras.ops.scan` (returns the last carry and the stacked `y`s).
@@ -18,23 +18,26 @@ def scan(step, init, xs, length, unroll=False):
         xs: a tensor or tuple of tensors with leading axis `length`.
         length: int or scalar tensor, the number of steps.
         unroll: bool, whether to unroll the loop in Python (`length` must be an int).
+        keep_outputs: bool; with `False` the `y`s are not kept (TensorFlow) and
+            `None` is returned in their place.
     """
     if unroll or keras.backend.backend() != "tensorflow":
-        return ops.scan(step, init, xs, length=length if isinstance(length, int) else None,
-                        unroll=unroll)
+        carry, ys = ops.scan(step, init, xs, length=length if isinstance(length, int) else None,
+                             unroll=unroll)
+        return carry, ys if keep_outputs else None
     import tensorflow as tf
 
     flat_xs = tf.nest.flatten(xs)
     inputs = [tf.TensorArray(x.dtype, size=length).unstack(x) for x in flat_xs]
-    outputs = tf.TensorArray(init.dtype, size=length)
+    outputs = [tf.TensorArray(init.dtype, size=length)] if keep_outputs else []
 
-    def body(k, carry, outputs):
+    def body(k, carry, *outputs):
         x = tf.nest.pack_sequence_as(xs, [array.read(k) for array in inputs])
         carry, y = step(carry, x)
-        return k + 1, carry, outputs.write(k, y)
+        return (k + 1, carry, *(array.write(k, y) for array in outputs))
 
-    _, carry, outputs = tf.while_loop(
-        lambda k, *_: k < length, body, (tf.constant(0), init, outputs),
+    _, carry, *outputs = tf.while_loop(
+        lambda k, *_: k < length, body, (tf.constant(0), init, *outputs),
         maximum_iterations=length,
     )
-    return carry, outputs.stack()
+    return carry, outputs[0].stack() if keep_outputs else None

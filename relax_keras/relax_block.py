@@ -231,7 +231,9 @@ class ReLaXBlock(keras.layers.Layer):
             return h, h
 
         xs = weight_sets if step_inputs is None else (step_inputs, weight_sets)
-        state, states = loops.scan(advance, state, xs, num_steps, self.unroll)  # (K, B, N)
+        state, states = loops.scan(  # states: (K, B, N)
+            advance, state, xs, num_steps, self.unroll, keep_outputs=self.return_sequences
+        )
         sequence = None
         if self.return_sequences:
             # the state after the last switched step of each element

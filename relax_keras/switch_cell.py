@@ -153,9 +153,9 @@ class SwitchCell(keras.layers.Layer):
         return self.activation(z)
 
     def call(self, inputs, states, training=False):
-        state, step = states
-        # keras.layers.RNN may hand the counter back as a float.
-        step = ops.cast(step, "int32")
+        state, counter = states
+        # keras.layers.RNN may carry the counter as a float; it keeps its dtype.
+        step = ops.cast(counter, "int32")
         weight_set = self.weight_set_at(step[0, 0])
         bias = None if self.bias is None else ops.cast(self.bias, self.compute_dtype)
         new_state = self.switched_step(
@@ -165,7 +165,7 @@ class SwitchCell(keras.layers.Layer):
             ops.cast(self.recurrent_kernel, self.compute_dtype),
             bias,
         )
-        return new_state, [new_state, step + 1]
+        return new_state, [new_state, ops.cast(step + 1, counter.dtype)]
 
     def get_config(self):
         config = {

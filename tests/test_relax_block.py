@@ -112,6 +112,8 @@ def test_keras_rnn_over_switch_cell_equals_block():
     block(inputs), rnn(inputs)
     rnn.set_weights(block.get_weights())
     np.testing.assert_allclose(block(inputs), rnn(inputs), atol=1e-5)
+    compiled = tf.function(rnn)  # in a graph, the counter's dtype must stay constant
+    np.testing.assert_allclose(block(inputs), compiled(inputs), atol=1e-5)
 
 
 @pytest.mark.parametrize("static", [True, False])
