@@ -123,8 +123,9 @@ def run_in_subprocess(config):
 
 
 def configurations(args):
+    sequence_lengths = [] if args.static_depths else args.lengths
     for width, length, weight_sets, policy, jit in itertools.product(
-        args.widths, args.lengths, args.weight_sets, args.policies, args.jit
+        args.widths, sequence_lengths, args.weight_sets, args.policies, args.jit
     ):
         yield {
             "mode": "sequence", "width": width, "length": length, "weight_sets": weight_sets,
@@ -158,7 +159,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=2, help="L_T of the sequence configurations")
     parser.add_argument("--policies", nargs="+", default=["float32"])
     parser.add_argument("--jit", type=lambda v: v == "on", nargs="+", default=[False], help="on / off")
-    parser.add_argument("--static-depths", type=int, nargs="*", default=[], help="static-input depths D")
+    parser.add_argument("--static-depths", type=int, nargs="*", default=[],
+                        help="measure the static-input mode at these depths D instead")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is kept")
     parser.add_argument("--steps", type=int, default=5, help="steps per timed run")

@@ -86,3 +86,25 @@ def test_explicit_schedule_on_the_command_line(capsys):
 def test_bad_input_exits_with_a_clear_error(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_svhn_recipe_runs_end_to_end_on_official_layout_files(tmp_path, capsys):
+    from scipy import io
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for name, count in (("train", 7_326 + 64), ("test", 32)):
+        io.savemat(tmp_path / f"{name}_32x32.mat", {
+            "X": rng.integers(0, 256, (32, 32, 3, count), dtype=np.uint8),
+            "y": rng.integers(1, 11, (count, 1)).astype(np.uint8),
+        })
+    run_dir = tmp_path / "run"
+    argv = ["train", "svhn", "--preset", "svhn_rows_relax", "--param-budget", "20000",
+            "--local-dir", str(tmp_path), "--source", "local", "--epochs", "1",
+            "--batch-size", "32", "--verbose", "0", "--output", str(run_dir)]
+    assert main(argv) == 0
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["params"] <= 20_000
+    assert set(metrics["metrics"]) == {"validation", "test"}
+    assert main(["evaluate", "svhn", "--model", str(run_dir / "model.keras"), "--local-dir", str(tmp_path)]) == 0
+    assert '"split": "test"' in capsys.readouterr().out
