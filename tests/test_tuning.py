@@ -1,7 +1,11 @@
+import pathlib
+
 import keras_tuner
 import pytest
 
 from relax_keras.tuning import ReLaXHyperModel
+
+ROOT_DIR = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("task", ["mnist", "shakespeare"])
@@ -120,3 +124,24 @@ def test_distributed_search_runs_every_trial_once(shared_data, tmp_path):
     assert all(status == "COMPLETED" for status, _ in found.values())
     ran_by = [path.parent.name for path in tmp_path.glob("job/trial_*/trial.json")]
     assert len(set(ran_by)) == 4
+
+
+@pytest.mark.parametrize("spec", sorted((ROOT_DIR / "tuning" / "specs").glob("*.json")), ids=lambda p: p.name)
+def test_committed_job_specifications_load(spec, tmp_path, shared_data, monkeypatch):
+    from relax_keras.tuning import job
+
+    captured = {}
+    monkeypatch.setattr(job, "run_job", lambda *args, **kwargs: captured.update(kwargs, task=args[0], budget=args[1]) or FakeTuner())
+    monkeypatch.chdir(ROOT_DIR)
+    assert main(["tune", "--spec", str(spec), "--directory", str(tmp_path)]) == 0
+    expected = json.loads(spec.read_text())
+    assert captured["task"] == expected["task"] and captured["budget"] == expected["budget"]
+    assert captured["directory"] == str(tmp_path)  # the command line wins over the file
+    assert captured["max_trials"] == expected["max_trials"]
+
+
+class FakeTuner:
+    class oracle:
+        @staticmethod
+        def get_best_trials(count):
+            return []
