@@ -217,20 +217,28 @@ class ReLaXBlock(keras.layers.Layer):
             step = ops.cast(step, "int32")[0, 0]
             steps_per_element = self.steps_per_input
             step_inputs = self._inputs_per_step(ops.transpose(projected, (1, 0, 2)))  # (K, B, N)
+            injected = None
             num_steps = step_inputs.shape[0] or ops.shape(step_inputs)[0]
-        # the weight set of every step, from the static schedule: no per-step arithmetic
-        schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
-        weight_sets = ops.take(schedule, ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth))
+        xs = {} if step_inputs is None else {"input": step_inputs}
+        if self.weight_sets == 1:
+            fixed = {"kernel": bank[0], "bias": None if bank_bias is None else bank_bias[0]}
+        else:
+            # The active set of every step, gathered once before the loop: inside it a
+            # step reads its (N, N) matrix, and the gradient reaches the bank through
+            # one gather instead of a dense (L_W, N, N) update per step.
+            fixed = {}
+            schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
+            positions = ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth)
+            weight_sets = ops.take(schedule, positions)
+            xs["kernel"] = ops.take(bank, weight_sets, axis=0)  # (K, N, N)
+            if bank_bias is not None:
+                xs["bias"] = ops.take(bank_bias, weight_sets, axis=0)  # (K, N)
 
-        def advance(h, step_slice):
-            if step_inputs is None:
-                u, weight_set = injected, step_slice
-            else:
-                u, weight_set = step_slice
-            h = cell.switched_step(h, u, weight_set, bank, bank_bias)
+        def advance(h, x):
+            x = {**fixed, **x}
+            h = cell.switched_step(h, x.get("input", injected), x["kernel"], x.get("bias"))
             return h, h
 
-        xs = weight_sets if step_inputs is None else (step_inputs, weight_sets)
         state, states = loops.scan(  # states: (K, B, N)
             advance, state, xs, num_steps, self.unroll, keep_outputs=self.return_sequences
         )

@@ -139,15 +139,15 @@ class SwitchCell(keras.layers.Layer):
         schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
         return ops.take(schedule, ops.mod(step, self.period))
 
-    def switched_step(self, state, projected_input, weight_set, bank, bank_bias):
-        """Returns `activation(state @ bank[weight_set] + bank_bias[weight_set] + projected_input)`.
+    def switched_step(self, state, projected_input, kernel, bias):
+        """Returns `activation(state @ kernel + bias + projected_input)`.
 
-        `projected_input` is `u @ U` (or `None` for no input at this step); `bank` and
-        `bank_bias` are the weight bank and biases, already cast to the compute dtype.
+        `kernel` and `bias` are the active weight set (in the compute dtype; `bias`
+        may be `None`), `projected_input` is `u @ U` or `None` for no input.
         """
-        z = ops.matmul(state, ops.take(bank, weight_set, axis=0))  # (B, N)
-        if bank_bias is not None:
-            z = z + ops.take(bank_bias, weight_set, axis=0)
+        z = ops.matmul(state, kernel)  # (B, N)
+        if bias is not None:
+            z = z + bias
         if projected_input is not None:
             z = z + projected_input
         return self.activation(z)
@@ -157,12 +157,13 @@ class SwitchCell(keras.layers.Layer):
         # keras.layers.RNN may carry the counter as a float; it keeps its dtype.
         step = ops.cast(counter, "int32")
         weight_set = self.weight_set_at(step[0, 0])
-        bias = None if self.bias is None else ops.cast(self.bias, self.compute_dtype)
+        bias = None
+        if self.bias is not None:
+            bias = ops.take(ops.cast(self.bias, self.compute_dtype), weight_set, axis=0)
         new_state = self.switched_step(
             state,
             ops.matmul(inputs, ops.cast(self.kernel, self.compute_dtype)),
-            weight_set,
-            ops.cast(self.recurrent_kernel, self.compute_dtype),
+            ops.take(ops.cast(self.recurrent_kernel, self.compute_dtype), weight_set, axis=0),
             bias,
         )
         return new_state, [new_state, ops.cast(step + 1, counter.dtype)]
