@@ -39,6 +39,5 @@ def scan(step, init, xs, length, unroll=False, keep_outputs=True):
     _, carry, *outputs = tf.while_loop(
         lambda k, *_: k < length, body, (tf.constant(0), init, *outputs),
         maximum_iterations=length,
-        parallel_iterations=32,  # as Keras's RNN loop: lets the backward pass pipeline
     )
     return carry, outputs[0].stack() if keep_outputs else None
