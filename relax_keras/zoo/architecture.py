@@ -31,6 +31,32 @@ def resolve_architecture(builder, given, defaults, weights):
     return config
 
 
+def relax_block(config, width, steps_per_input, weight_programming, **kwargs):
+    """Returns the `ReLaXBlock` of a zoo model from its resolved architecture."""
+    from relax_keras.relax_block import ReLaXBlock
+
+    return ReLaXBlock(
+        width,
+        config["weight_sets"],
+        config["repeats"],
+        schedule=config["schedule"],
+        activation=config["activation"],
+        input_injection=config["input_injection"],
+        steps_per_input=steps_per_input,
+        weight_programming=weight_programming or (),
+        name="relax_block",
+        **kwargs,
+    )
+
+
+def finish(model, weights, include_top, classifier_activation, learning_rate):
+    """Loads the weights, then compiles a model with a top; returns the model."""
+    load_weights(model, weights)
+    if include_top:
+        compile_classifier(model, classifier_activation, learning_rate)
+    return model
+
+
 def _is_weights_file(weights):
     return weights.endswith(".weights.h5") or os.path.sep in weights
 

@@ -5,10 +5,9 @@ import keras
 from relax_keras.budget import dense_params
 from relax_keras.budget import relax_block_params
 from relax_keras.data.images import encoded_shape
-from relax_keras.relax_block import ReLaXBlock
 from relax_keras.validation import one_of
-from relax_keras.zoo.architecture import compile_classifier
-from relax_keras.zoo.architecture import load_weights
+from relax_keras.zoo.architecture import finish
+from relax_keras.zoo.architecture import relax_block
 from relax_keras.zoo.architecture import resolve_architecture
 from relax_keras.zoo.sizing import resolve_units
 
@@ -128,27 +127,13 @@ def image_relax(
             name="augmentation",
         )(x)
     x = keras.layers.Reshape(shape, name=f"{config['encoding']}_encoding")(x)
-    x = ReLaXBlock(
-        width,
-        config["weight_sets"],
-        config["repeats"],
-        schedule=config["schedule"],
-        activation=config["activation"],
-        input_injection=config["input_injection"],
-        steps_per_input=steps,
-        weight_programming=weight_programming or (),
-        name="relax_block",
-    )(x)  # (B, N)
+    x = relax_block(config, width, steps, weight_programming)(x)  # (B, N)
     if include_top:
         x = keras.layers.Dense(
             classes, activation=classifier_activation, dtype="float32", name="predictions"
         )(x)
     model = keras.Model(images, x, name=name)
-    # ---- weights and compile
-    load_weights(model, weights)
-    if include_top:
-        compile_classifier(model, classifier_activation, learning_rate)
-    return model
+    return finish(model, weights, include_top, classifier_activation, learning_rate)
 
 
 def svhn_relax(encoding=None, weights=None, name="svhn_relax", **kwargs):

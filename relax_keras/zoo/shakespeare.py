@@ -5,9 +5,8 @@ import keras
 from relax_keras.budget import dense_params
 from relax_keras.budget import relax_block_params
 from relax_keras.data.vocabulary import Vocabulary
-from relax_keras.relax_block import ReLaXBlock
-from relax_keras.zoo.architecture import compile_classifier
-from relax_keras.zoo.architecture import load_weights
+from relax_keras.zoo.architecture import finish
+from relax_keras.zoo.architecture import relax_block
 from relax_keras.zoo.architecture import resolve_architecture
 from relax_keras.zoo.character_embedding import CharacterEmbedding
 from relax_keras.zoo.sizing import resolve_units
@@ -109,25 +108,11 @@ def shakespeare_relax(
     # ---- layers and functional model
     ids = keras.Input((None,), dtype="int32", name="ids")
     x = CharacterEmbedding(vocabulary, embedding_dim, name="embedding")(ids)  # (B, T, E)
-    x = ReLaXBlock(
-        width,
-        config["weight_sets"],
-        config["repeats"],
-        schedule=config["schedule"],
-        activation=config["activation"],
-        input_injection=config["input_injection"],
-        steps_per_input=config["steps_per_input"] or config["weight_sets"] * config["repeats"],
-        return_sequences=True,
-        weight_programming=weight_programming or (),
-        name="relax_block",
-    )(x)  # (B, T, N)
+    steps = config["steps_per_input"] or config["weight_sets"] * config["repeats"]
+    x = relax_block(config, width, steps, weight_programming, return_sequences=True)(x)  # (B, T, N)
     if include_top:
         x = keras.layers.Dense(
             vocabulary.size, activation=classifier_activation, dtype="float32", name="logits"
         )(x)  # (B, T, vocab)
     model = keras.Model(ids, x, name=name)
-    # ---- weights and compile
-    load_weights(model, weights)
-    if include_top:
-        compile_classifier(model, classifier_activation, learning_rate)
-    return model
+    return finish(model, weights, include_top, classifier_activation, learning_rate)
