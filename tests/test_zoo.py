@@ -1,11 +1,8 @@
 import numpy as np
 import pytest
 
-import keras
 from relax_keras import load_model
 from relax_keras import zoo
-from relax_keras.zoo import presets
-from relax_keras.zoo import pretrained
 
 
 def example_inputs(model, batch=2, length=12):
