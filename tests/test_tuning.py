@@ -145,3 +145,25 @@ class FakeTuner:
         @staticmethod
         def get_best_trials(count):
             return []
+
+
+def test_sweep_trains_every_point_resumes_and_reports(shared_data, tmp_path):
+    import csv
+
+    argv = ["sweep", "mnist", "--budget", "8000", "--weight-sets", "1", "2", "--repeats", "1", "2",
+            "--seeds", "0", "1", "--encodings", "flat", "--baselines", "simple_rnn", "--epochs", "1",
+            "--steps-per-epoch", "2", "--batch-size", "64", "--local-dir", str(shared_data / "mnist"),
+            "--output", str(tmp_path)]
+    assert main(argv) == 0
+    with open(tmp_path / "results.csv") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 2 * 2 * 2 + 2
+    assert all(row["status"] == "ok" and int(row["params"]) <= 8000 for row in rows)
+    assert {(r["weight_sets"], r["repeats"]) for r in rows if r["model"] == "relax"} == {
+        ("1", "1"), ("1", "2"), ("2", "1"), ("2", "2")}
+    assert main(argv) == 0  # a rerun finds every point done
+    with open(tmp_path / "results.csv") as file:
+        assert len(list(csv.DictReader(file))) == len(rows)
+    table = (tmp_path / "table.md").read_text()
+    assert "| flat | relax | 2 | 2 | 4 |" in table and "| rows | simple_rnn |" in table
+    assert (tmp_path / "grid.png").stat().st_size > 0

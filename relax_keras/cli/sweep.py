@@ -1,0 +1,43 @@
+"""`relax-keras sweep`: the paper's grid over L_W x L_T at a fixed budget."""
+
+from relax_keras.cli import arguments
+from relax_keras.cli.tasks import dataset
+from relax_keras.cli.tasks import evaluate
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "sweep",
+        help="grid over L_W x L_T at a fixed budget, several seeds, plus Keras RNN baselines",
+        description="Trains every (L_W, L_T, seed) point and the SimpleRNN / GRU / LSTM "
+        "baselines at the same budget; appends each result to OUTPUT/results.csv (a "
+        "rerun resumes) and writes OUTPUT/table.md and OUTPUT/grid.png.",
+    )
+    arguments.add_task(parser)
+    parser.add_argument("--budget", type=int, required=True)
+    parser.add_argument("--weight-sets", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--encodings", nargs="+", choices=("rows", "flat"), default=["rows", "flat"],
+                        help="image tasks: both input modes by default")
+    parser.add_argument("--baselines", nargs="*", choices=("simple_rnn", "gru", "lstm"),
+                        default=["simple_rnn", "gru", "lstm"])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--steps-per-epoch", type=int)
+    parser.add_argument("--output", required=True)
+    arguments.add_data_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    from relax_keras.tuning.sweep import run_sweep
+
+    validation = dataset(args, "validation", shuffle=False, evaluation=True)
+    key = "loss" if args.task == "shakespeare" else "accuracy"
+    run_sweep(
+        args.task, args.budget, dataset(args, "train"), validation,
+        lambda model: evaluate(args, model, validation)[key], args.output,
+        weight_sets=args.weight_sets, repeats=args.repeats, seeds=args.seeds,
+        encodings=args.encodings if args.task != "shakespeare" else ["chars"],
+        baselines=args.baselines, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
+    )
