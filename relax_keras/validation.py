@@ -14,6 +14,16 @@ def positive_int(name, value):
     return int(value)
 
 
+def non_negative(name, value):
+    """Returns `value` as a `float`, or raises `ValueError` if it is not a number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a number >= 0, "
+            f"got {value!r}."
+        )
+    return float(value)
+
+
 def one_of(name, value, choices):
     """Returns `value`, or raises `ValueError` if it is not one of `choices`."""
     if value not in choices:

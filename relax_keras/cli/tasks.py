@@ -6,7 +6,6 @@ from relax_keras import zoo
 from relax_keras.zoo.text_metrics import character_loss
 
 TASKS = ("shakespeare", "mnist", "svhn")
-IMAGE_SHAPES = {"mnist": (28, 28, 1), "svhn": (32, 32, 3)}
 
 # command-line option -> zoo argument, for the options every ReLaX model takes
 MODEL_OPTIONS = (
@@ -65,7 +64,7 @@ def build_model(args):
         return zoo.shakespeare_relax(weights=weights, **arguments)
     if args.task == "svhn":
         return zoo.svhn_relax(weights=weights, **arguments)
-    return zoo.image_relax(IMAGE_SHAPES["mnist"], weights=weights, **arguments)
+    return zoo.image_relax(data.IMAGE_DATASETS["mnist"].image_shape, weights=weights, **arguments)
 
 
 # Characters of unscored context before each scored window when text is evaluated.

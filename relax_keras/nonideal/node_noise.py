@@ -2,6 +2,7 @@ import keras
 from keras import ops
 
 from relax_keras import activations
+from relax_keras.validation import non_negative
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
@@ -28,17 +29,12 @@ class NodeNoise(keras.layers.Layer):
 
     def __init__(self, activation="tanh", additive_stddev=0.0, multiplicative_stddev=0.0,
                  at_inference=False, seed=None, **kwargs):
-        for name, value in (("additive_stddev", additive_stddev),
-                            ("multiplicative_stddev", multiplicative_stddev)):
-            if not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(
-                    f"Received an invalid value for argument `{name}`, expected a number "
-                    f">= 0, got {value!r}."
-                )
+        additive_stddev = non_negative("additive_stddev", additive_stddev)
+        multiplicative_stddev = non_negative("multiplicative_stddev", multiplicative_stddev)
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
-        self.additive_stddev = float(additive_stddev)
-        self.multiplicative_stddev = float(multiplicative_stddev)
+        self.additive_stddev = additive_stddev
+        self.multiplicative_stddev = multiplicative_stddev
         self.at_inference = at_inference
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)

@@ -1,14 +1,7 @@
 import keras
 from keras import ops
 
-
-def _non_negative(name, value):
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-        raise ValueError(
-            f"Received an invalid value for argument `{name}`, expected a number >= 0, "
-            f"got {value!r}."
-        )
-    return float(value)
+from relax_keras.validation import non_negative
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
@@ -31,8 +24,8 @@ class ProgrammingNoise(keras.layers.Layer):
     def __init__(self, relative_stddev=0.0, absolute_stddev=0.0, at_inference=False,
                  seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.relative_stddev = _non_negative("relative_stddev", relative_stddev)
-        self.absolute_stddev = _non_negative("absolute_stddev", absolute_stddev)
+        self.relative_stddev = non_negative("relative_stddev", relative_stddev)
+        self.absolute_stddev = non_negative("absolute_stddev", absolute_stddev)
         self.at_inference = at_inference
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -82,7 +75,7 @@ class Quantization(keras.layers.Layer):
                 f"Received an invalid value for argument `bits`, expected an integer "
                 f">= 1, got {bits!r}."
             )
-        if _non_negative("limit", limit) == 0:
+        if non_negative("limit", limit) == 0:
             raise ValueError("Received an invalid value for argument `limit`, expected a number > 0, got 0.")
         super().__init__(**kwargs)
         self.bits = bits

@@ -1,11 +1,11 @@
 import keras_tuner
 
+from relax_keras.data.specs import IMAGE_DATASETS
 from relax_keras.validation import one_of
 from relax_keras.validation import positive_int
 from relax_keras.zoo.image import image_relax
 from relax_keras.zoo.shakespeare import shakespeare_relax
 
-TASK_INPUTS = {"mnist": (28, 28, 1), "svhn": (32, 32, 3)}
 
 
 class ReLaXHyperModel(keras_tuner.HyperModel):
@@ -37,7 +37,7 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
     def __init__(self, task, param_budget, depth=None, encoding="rows",
                  weight_sets=(1, 2, 4, 8), repeats=(1, 2, 4, 8), name=None, tunable=True):
         super().__init__(name=name, tunable=tunable)
-        self.task = one_of("task", task, ("shakespeare", *TASK_INPUTS))
+        self.task = one_of("task", task, ("shakespeare", "mnist", "svhn"))
         self.param_budget = positive_int("param_budget", param_budget)
         self.depth = None if depth is None else positive_int("depth", depth)
         self.encoding = one_of("encoding", encoding, ("rows", "flat"))
@@ -65,6 +65,6 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
         try:
             if self.task == "shakespeare":
                 return shakespeare_relax(**arguments)
-            return image_relax(TASK_INPUTS[self.task], encoding=self.encoding, **arguments)
+            return image_relax(IMAGE_DATASETS[self.task].image_shape, encoding=self.encoding, **arguments)
         except ValueError as error:  # e.g. the budget cannot hold this many weight sets
             raise keras_tuner.errors.FailedTrialError(str(error)) from error

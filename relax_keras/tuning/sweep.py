@@ -14,10 +14,10 @@ import time
 import keras
 
 from relax_keras import zoo
+from relax_keras.data.specs import IMAGE_DATASETS
 
 FIELDS = ["task", "encoding", "model", "weight_sets", "repeats", "depth", "seed",
           "params", "metric", "seconds", "status"]
-IMAGE_SHAPES = {"mnist": (28, 28, 1), "svhn": (32, 32, 3)}
 
 
 def sweep_points(task, weight_sets, repeats, seeds, encodings, baselines):
@@ -36,10 +36,10 @@ def build(task, encoding, model, weight_sets, repeats, param_budget):
     if model != "relax":
         if task == "shakespeare":
             return zoo.char_rnn_baseline(model, param_budget=param_budget)
-        return zoo.image_rnn_baseline(model, IMAGE_SHAPES[task], param_budget=param_budget)
+        return zoo.image_rnn_baseline(model, IMAGE_DATASETS[task].image_shape, param_budget=param_budget)
     if task == "shakespeare":
         return zoo.shakespeare_relax(weight_sets=weight_sets, repeats=repeats, param_budget=param_budget)
-    return zoo.image_relax(IMAGE_SHAPES[task], encoding=encoding, weight_sets=weight_sets,
+    return zoo.image_relax(IMAGE_DATASETS[task].image_shape, encoding=encoding, weight_sets=weight_sets,
                            repeats=repeats, param_budget=param_budget)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from relax_keras.validation import non_negative
 from relax_keras.zoo.character_embedding import CharacterEmbedding
 
 
@@ -40,11 +41,7 @@ def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100,
     vocabulary = vocabulary or model_vocabulary(model)
     if not prompt:
         raise ValueError("Received an invalid value for argument `prompt`: it is empty.")
-    if temperature < 0:
-        raise ValueError(
-            f"Received an invalid value for argument `temperature`, expected a number "
-            f">= 0, got {temperature!r}."
-        )
+    temperature = non_negative("temperature", temperature)
     ids = list(vocabulary.encode(prompt, argument="prompt"))
     rng = np.random.default_rng(seed)
     next_logits = tf.function(
