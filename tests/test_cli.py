@@ -108,3 +108,18 @@ def test_svhn_recipe_runs_end_to_end_on_official_layout_files(tmp_path, capsys):
     assert set(metrics["metrics"]) == {"validation", "test"}
     assert main(["evaluate", "svhn", "--model", str(run_dir / "model.keras"), "--local-dir", str(tmp_path)]) == 0
     assert '"split": "test"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("steps_per_epoch, repeats", [(None, False), (5, True)])
+def test_training_split_repeats_only_for_epochs_of_fixed_steps(steps_per_epoch, repeats):
+    import argparse
+
+    import tensorflow as tf
+
+    from relax_keras.cli.tasks import dataset
+
+    args = argparse.Namespace(task="shakespeare", source="bundled", local_dir=None, data_dir=None,
+                              seq_len=100, batch_size=64, seed=0, steps_per_epoch=steps_per_epoch)
+    infinite = dataset(args, "train").cardinality() == tf.data.INFINITE_CARDINALITY
+    assert bool(infinite) == repeats
+    assert dataset(args, "validation", shuffle=False).cardinality() > 0

@@ -167,3 +167,15 @@ def test_sweep_trains_every_point_resumes_and_reports(shared_data, tmp_path):
     table = (tmp_path / "table.md").read_text()
     assert "| flat | relax | 2 | 2 | 4 |" in table and "| rows | simple_rnn |" in table
     assert (tmp_path / "grid.png").stat().st_size > 0
+    assert (tmp_path / "lines.png").stat().st_size > 0
+
+
+def test_sweep_walks_seed_by_seed_and_skips_points_beyond_the_depth_limit():
+    from relax_keras.tuning.sweep import sweep_points
+
+    points = list(sweep_points("shakespeare", (1, 2, 4), (1, 2, 4), (0, 1), ("chars",), ("gru",), max_depth=4))
+    grid = [(1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (4, 1)]
+    expected = [("chars", "relax", w, r, seed) for seed in (0, 1) for w, r in grid]
+    expected.insert(len(grid), ("chars", "gru", "", "", 0))
+    expected.append(("chars", "gru", "", "", 1))
+    assert points == expected

@@ -76,17 +76,24 @@ def dataset(args, split, shuffle=None, evaluation=False):
 
     With `evaluation=True`, text windows carry `EVALUATION_CONTEXT` characters of
     unscored context (see `relax_keras.data.tiny_shakespeare`).
+
+    With `--steps-per-epoch`, the training split repeats, so that epochs of a fixed
+    number of batches walk on through the data instead of stopping at its end.
     """
     sources = dict(source=args.source, local_dir=args.local_dir, data_dir=args.data_dir)
     if args.task == "shakespeare":
-        return data.tiny_shakespeare(
+        split_dataset = data.tiny_shakespeare(
             split, seq_len=args.seq_len, batch_size=args.batch_size, shuffle=shuffle,
             seed=args.seed, context=EVALUATION_CONTEXT if evaluation else 0, **sources,
         )
-    return data.image_dataset(
-        args.task, split, encoding="image", batch_size=args.batch_size, shuffle=shuffle,
-        seed=args.seed, **sources,
-    )
+    else:
+        split_dataset = data.image_dataset(
+            args.task, split, encoding="image", batch_size=args.batch_size, shuffle=shuffle,
+            seed=args.seed, **sources,
+        )
+    if split == "train" and getattr(args, "steps_per_epoch", None):
+        return split_dataset.repeat()
+    return split_dataset
 
 
 def evaluate(args, model, split_dataset):
