@@ -170,12 +170,14 @@ def test_sweep_trains_every_point_resumes_and_reports(shared_data, tmp_path):
     assert (tmp_path / "lines.png").stat().st_size > 0
 
 
-def test_sweep_walks_seed_by_seed_and_skips_points_beyond_the_depth_limit():
+def test_sweep_walks_seed_by_seed_and_keeps_the_depths_asked_for():
     from relax_keras.tuning.sweep import sweep_points
 
-    points = list(sweep_points("shakespeare", (1, 2, 4), (1, 2, 4), (0, 1), ("chars",), ("gru",), max_depth=4))
+    points = list(sweep_points("shakespeare", (1, 2, 4), (1, 2, 4), (0, 1), ("chars",), ("gru",), depths={1, 2, 4}))
     grid = [(1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (4, 1)]
     expected = [("chars", "relax", w, r, seed) for seed in (0, 1) for w, r in grid]
     expected.insert(len(grid), ("chars", "gru", "", "", 0))
     expected.append(("chars", "gru", "", "", 1))
     assert points == expected
+    equal_depth = sweep_points("mnist", (1, 2, 4), (1, 2, 4), (0,), ("rows",), (), depths={4})
+    assert [(w, r) for _, _, w, r, _ in equal_depth] == [(1, 4), (2, 2), (4, 1)]

@@ -22,7 +22,8 @@ def add_parser(subparsers):
                         help="image tasks: both input modes by default")
     parser.add_argument("--baselines", nargs="*", choices=("simple_rnn", "gru", "lstm"),
                         default=["simple_rnn", "gru", "lstm"])
-    parser.add_argument("--max-depth", type=int, help="skip grid points with L_W * L_T above this")
+    parser.add_argument("--depths", type=int, nargs="+",
+                        help="keep only the grid points of these depths L_W * L_T (default: all)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--steps-per-epoch", type=int)
     parser.add_argument("--output", required=True)
@@ -40,6 +41,6 @@ def run(args):
         lambda model: evaluate(args, model, validation)[key], args.output,
         weight_sets=args.weight_sets, repeats=args.repeats, seeds=args.seeds,
         encodings=args.encodings if args.task != "shakespeare" else ["chars"],
-        baselines=args.baselines, max_depth=args.max_depth, epochs=args.epochs,
+        baselines=args.baselines, depths=args.depths, epochs=args.epochs,
         steps_per_epoch=args.steps_per_epoch,
     )

@@ -20,14 +20,14 @@ FIELDS = ["task", "encoding", "model", "weight_sets", "repeats", "depth", "seed"
           "params", "metric", "seconds", "status"]
 
 
-def sweep_points(task, weight_sets, repeats, seeds, encodings, baselines, max_depth=None):
+def sweep_points(task, weight_sets, repeats, seeds, encodings, baselines, depths=None):
     """Yields the (encoding, model, L_W, L_T, seed) points of a sweep, seed by seed, so
     that a sweep stopped early holds whole grids."""
     for seed in seeds:
         for encoding in encodings:
             for w in weight_sets:
                 for r in repeats:
-                    if max_depth is None or w * r <= max_depth:
+                    if depths is None or w * r in depths:
                         yield encoding, "relax", w, r, seed
         for kind in baselines:
             yield ("rows" if task != "shakespeare" else "chars"), kind, "", "", seed
@@ -46,13 +46,14 @@ def build(task, encoding, model, weight_sets, repeats, param_budget):
 
 def run_sweep(task, param_budget, train, validation, evaluate, output, weight_sets=(1, 2, 4, 8),
               repeats=(1, 2, 4, 8), seeds=(0, 1, 2), encodings=("rows",),
-              baselines=("simple_rnn", "gru", "lstm"), max_depth=None, epochs=3, steps_per_epoch=None):
+              baselines=("simple_rnn", "gru", "lstm"), depths=None, epochs=3, steps_per_epoch=None):
     """Trains every point not yet in `output/results.csv` and appends its row.
 
     Args:
         evaluate: callable `model -> metric` on the validation split (accuracy for
             images, nats per character for text).
-        max_depth: int, skips the grid points with `L_W * L_T` above it. Default: `None`.
+        depths: the depths `L_W * L_T` to keep from the grid, or `None` for all.
+            Default: `None`.
     """
     output = pathlib.Path(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -66,7 +67,7 @@ def run_sweep(task, param_budget, train, validation, evaluate, output, weight_se
         with open(results, "w", newline="") as file:
             csv.DictWriter(file, FIELDS).writeheader()
     for encoding, model_name, w, r, seed in sweep_points(
-            task, weight_sets, repeats, seeds, encodings, baselines, max_depth):
+            task, weight_sets, repeats, seeds, encodings, baselines, depths):
         if (encoding, model_name, str(w), str(r), str(seed)) in done:
             continue
         keras.utils.set_random_seed(seed)
