@@ -1,7 +1,10 @@
+import types
+
 import keras
 from keras import ops
 
 from relax_keras import loops
+from relax_keras.schedules import most_steps_per_set
 from relax_keras.switch_cell import SwitchCell
 from relax_keras.validation import one_of
 from relax_keras.validation import positive_int
@@ -32,9 +35,11 @@ class ReLaXBlock(keras.layers.Layer):
     `weight_sets=1` on a sequence is `keras.layers.SimpleRNN`; `repeats=1` with
     `input_injection="first"` on a static input is a stack of `weight_sets + 1`
     Dense layers. The input projection `u @ U` is one matmul for all steps, and the
-    steps run in one symbolic loop (`relax_keras.loops.scan`), so the graph does not grow
-    with `T` or depth. The layer uses `keras.ops` only, so it runs on every Keras
-    backend.
+    steps run in one symbolic loop, so the graph does not grow with `T` or depth. On
+    TensorFlow, with a plain activation function, the loop has a hand-written gradient
+    (`relax_keras.fused`: each weight set's gradient is one matmul over the steps that
+    used it); otherwise it is `relax_keras.loops.scan` with automatic gradients, in
+    `keras.ops` only, so the layer runs on every Keras backend.
 
     Args:
         units: Positive integer, the number of nodes N.
@@ -219,29 +224,12 @@ class ReLaXBlock(keras.layers.Layer):
             step_inputs = self._inputs_per_step(ops.transpose(projected, (1, 0, 2)))  # (K, B, N)
             injected = None
             num_steps = step_inputs.shape[0] or ops.shape(step_inputs)[0]
-        xs = {} if step_inputs is None else {"input": step_inputs}
-        if self.weight_sets == 1:
-            fixed = {"kernel": bank[0], "bias": None if bank_bias is None else bank_bias[0]}
+        schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
+        weight_sets = ops.take(schedule, ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth))
+        if self._runs_fused():
+            state, states = self._fused_steps(state, step_inputs, injected, bank, bank_bias, weight_sets)
         else:
-            # The active set of every step, gathered once before the loop: inside it a
-            # step reads its (N, N) matrix, and the gradient reaches the bank through
-            # one gather instead of a dense (L_W, N, N) update per step.
-            fixed = {}
-            schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
-            positions = ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth)
-            weight_sets = ops.take(schedule, positions)
-            xs["kernel"] = ops.take(bank, weight_sets, axis=0)  # (K, N, N)
-            if bank_bias is not None:
-                xs["bias"] = ops.take(bank_bias, weight_sets, axis=0)  # (K, N)
-
-        def advance(h, x):
-            x = {**fixed, **x}
-            h = cell.switched_step(h, x.get("input", injected), x["kernel"], x.get("bias"))
-            return h, h
-
-        state, states = loops.scan(  # states: (K, B, N)
-            advance, state, xs, num_steps, self.unroll, keep_outputs=self.return_sequences
-        )
+            state, states = self._scanned_steps(state, step_inputs, injected, bank, bank_bias, weight_sets)
         sequence = None
         if self.return_sequences:
             # the state after the last switched step of each element
@@ -253,6 +241,50 @@ class ReLaXBlock(keras.layers.Layer):
         final_step = step + num_steps
         final_step = ops.broadcast_to(ops.reshape(final_step, (1, 1)), (ops.shape(state)[0], 1))
         return [output, state, final_step]
+
+    def _runs_fused(self):
+        """Whether the steps run in `relax_keras.fused` (TensorFlow, a plain activation
+        function: a stochastic one such as `NodeNoise` needs the automatic gradient)."""
+        return (keras.backend.backend() == "tensorflow" and not self.unroll
+                and isinstance(self.activation, types.FunctionType))
+
+    def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets):
+        from relax_keras import fused
+
+        additive = step_inputs if step_inputs is not None else injected
+        if bank_bias is not None:
+            bias = ops.expand_dims(ops.take(bank_bias, weight_sets, axis=0), 1)  # (K, 1, N)
+            additive = bias if additive is None else additive + bias
+        num_steps = weight_sets.shape[0]
+        shape = (num_steps or ops.shape(weight_sets)[0], ops.shape(state)[0], self.units)
+        additive = ops.zeros(shape, state.dtype) if additive is None else ops.broadcast_to(additive, shape)
+        capacity = None if num_steps is None else most_steps_per_set(self.schedule_positions, num_steps)
+        result = fused.switched_recurrence(self.activation, state, additive, bank, weight_sets,
+                                           capacity, keep_outputs=self.return_sequences)
+        return result if self.return_sequences else (result, None)
+
+    def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets):
+        xs = {} if step_inputs is None else {"input": step_inputs}
+        if self.weight_sets == 1:
+            fixed = {"kernel": bank[0], "bias": None if bank_bias is None else bank_bias[0]}
+        else:
+            # The active set of every step, gathered once before the loop: inside it a
+            # step reads its (N, N) matrix, and the gradient reaches the bank through
+            # one gather instead of a dense (L_W, N, N) update per step.
+            fixed = {}
+            xs["kernel"] = ops.take(bank, weight_sets, axis=0)  # (K, N, N)
+            if bank_bias is not None:
+                xs["bias"] = ops.take(bank_bias, weight_sets, axis=0)  # (K, N)
+
+        def advance(h, x):
+            x = {**fixed, **x}
+            h = self.cell.switched_step(h, x.get("input", injected), x["kernel"], x.get("bias"))
+            return h, h
+
+        return loops.scan(  # states: (K, B, N)
+            advance, state, xs, weight_sets.shape[0] or ops.shape(weight_sets)[0], self.unroll,
+            keep_outputs=self.return_sequences,
+        )
 
     def programmed_weights(self, training=False):
         """Returns the weight bank and biases as the device holds them: after the

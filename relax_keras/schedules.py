@@ -92,3 +92,18 @@ def switch_positions(schedule, weight_sets, repeats, steps, start=0):
 def count_switch_events(positions):
     """Returns how often the active weight set changes along `positions`."""
     return sum(1 for a, b in zip(positions, positions[1:]) if a != b)
+
+
+
+def most_steps_per_set(positions, steps):
+    """Returns the most steps one weight set takes in any `steps` consecutive steps
+    of the periodic schedule `positions`, whatever step the window starts at.
+
+    >>> most_steps_per_set((0, 0, 1, 1), 6)
+    4
+    """
+    period = len(positions)
+    full, rest = divmod(steps, period)
+    in_rest = lambda s, start: sum(positions[(start + j) % period] == s for j in range(rest))
+    return max(full * positions.count(s) + max(in_rest(s, start) for start in range(period))
+               for s in set(positions))

@@ -216,3 +216,40 @@ def test_settings_are_read_only_properties():
     assert block.schedule_positions == (0, 1, 0, 1, 0, 1)
     with pytest.raises(AttributeError):
         block.units = 5
+
+
+def outputs_and_gradients(block, inputs, initial_state=None, jit=False):
+    @tf.function(jit_compile=jit)
+    def run():
+        with tf.GradientTape() as tape:
+            out = block(inputs, initial_state=initial_state)
+            outputs = out if isinstance(out, list) else [out]
+            loss = sum(tf.reduce_sum(tf.sin(o)) for o in outputs[:2])
+        return outputs[:2], [tf.convert_to_tensor(g) for g in tape.gradient(loss, block.trainable_weights)]
+
+    return run()
+
+
+@pytest.mark.parametrize("jit", [False, True])
+@pytest.mark.parametrize("kwargs, static", [
+    (dict(weight_sets=3, repeats=2, schedule="cyclic"), True),
+    (dict(weight_sets=3, repeats=2, input_injection="first", use_bias=False), True),
+    (dict(weight_sets=2, repeats=3, steps_per_input=2, return_sequences=True, return_state=True), False),
+    (dict(weight_sets=4, repeats=1, schedule=[3, 1, 1, 0], activation="sin2"), False),
+    (dict(weight_sets=1, repeats=2, activation="relu"), False),
+])
+def test_hand_written_gradient_equals_the_automatic_one(kwargs, static, jit):
+    inputs = random_array(3, 5) if static else random_array(3, 7, 5)
+    fused = ReLaXBlock(6, **kwargs)
+    unrolled = ReLaXBlock(6, unroll=True, **kwargs)  # keras.ops.scan and automatic gradients
+    fused(inputs), unrolled(inputs)
+    unrolled.set_weights(fused.get_weights())
+    assert fused._runs_fused() and not unrolled._runs_fused()
+    initial_state = None if static else [random_array(3, 6), np.full((3, 1), 5, "int32")]
+    outputs, gradients = outputs_and_gradients(fused, inputs, initial_state, jit)
+    expected_outputs, expected_gradients = outputs_and_gradients(unrolled, inputs, initial_state)
+    for output, expected in zip(outputs, expected_outputs):
+        np.testing.assert_allclose(output, expected, atol=1e-5)
+    for gradient, expected in zip(gradients, expected_gradients):
+        assert np.abs(expected).max() > 0
+        np.testing.assert_allclose(gradient, expected, atol=1e-4)
