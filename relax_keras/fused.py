@@ -14,6 +14,8 @@ deterministic elementwise activation works.
 
 import tensorflow as tf
 
+STEPS_PER_ITERATION = (8, 4, 2, 1)  # the loop bodies unroll the first that divides the steps
+
 
 def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, keep_outputs):
     """Runs `h[k+1] = activation(h[k] @ bank[weight_sets[k]] + inputs[k])` over `k`.
@@ -35,18 +37,15 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     @tf.custom_gradient
     def run(state, inputs, bank):
         steps = inputs.shape[0] or tf.shape(inputs)[0]
-        kernel = step_kernels(bank, weight_sets)
+        multiply = step_multiply(bank, weight_sets)
         step_inputs = tf.TensorArray(inputs.dtype, size=steps).unstack(inputs)
 
-        def forward(k, h, pre_activations):
-            z = tf.matmul(h, kernel(k)) + step_inputs.read(k)
-            return k + 1, activation(z), pre_activations.write(k, z)
+        def forward(k, carry):
+            h, pre_activations = carry
+            z = multiply(k, h) + step_inputs.read(k)
+            return activation(z), pre_activations.write(k, z)
 
-        _, last, pre_activations = tf.while_loop(
-            lambda k, *_: k < steps, forward,
-            (tf.constant(0), state, tf.TensorArray(inputs.dtype, size=steps)),
-            maximum_iterations=steps,
-        )
+        last, pre_activations = loop(forward, (state, tf.TensorArray(inputs.dtype, size=steps)), steps)
         z = pre_activations.stack()  # (K, B, N)
         states = activation(z) if keep_outputs else None
 
@@ -61,18 +60,15 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
             if d_states is not None:
                 from_outputs = tf.TensorArray(z.dtype, size=steps).unstack(d_states)
 
-            def backward(i, dh, dzs):
+            def backward(i, carry):
+                dh, dzs = carry
                 k = steps - 1 - i
                 if from_outputs is not None:
                     dh = dh + from_outputs.read(k)
                 dz = dh * slopes.read(k)
-                return i + 1, tf.matmul(dz, kernel(k), transpose_b=True), dzs.write(k, dz)
+                return multiply(k, dz, transpose=True), dzs.write(k, dz)
 
-            _, d_state, dzs = tf.while_loop(
-                lambda i, *_: i < steps, backward,
-                (tf.constant(0), d_last, tf.TensorArray(z.dtype, size=steps)),
-                maximum_iterations=steps,
-            )
+            d_state, dzs = loop(backward, (d_last, tf.TensorArray(z.dtype, size=steps)), steps)
             dz = dzs.stack()
             previous = tf.concat([state[None], all_states[:-1]], axis=0)
             return d_state, dz, set_gradients(previous, dz, weight_sets, bank.shape[0], capacity)
@@ -84,13 +80,30 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     return run(state, inputs, bank)
 
 
-def step_kernels(bank, weight_sets):
-    """Returns `k -> bank[weight_sets[k]]` for the loop bodies: the active set is read
-    from the bank at each step (cheaper than a `(K, N, N)` sequence of kernels)."""
+def loop(step, carry, steps):
+    """Runs `carry = step(k, carry)` for `k = 0 .. steps - 1` in a `tf.while_loop`,
+    several steps per iteration where `steps` is static (fewer loop-control ops)."""
+    per_iteration = 1
+    if isinstance(steps, int):
+        per_iteration = next(u for u in STEPS_PER_ITERATION if steps % u == 0)
+
+    def body(i, carry):
+        for j in range(per_iteration):
+            carry = step(i * per_iteration + j, carry)
+        return i + 1, carry
+
+    iterations = steps // per_iteration
+    return tf.while_loop(lambda i, _: i < iterations, body, (tf.constant(0), carry),
+                         maximum_iterations=iterations)[1]
+
+
+def step_multiply(bank, weight_sets):
+    """Returns `(k, x, transpose) -> x @ W[s(k)]` (`x @ W[s(k)]^T` with `transpose`):
+    the active set is sliced from the bank at each step, cheaper than reading it from
+    a `(K, N, N)` sequence of kernels."""
     if bank.shape[0] == 1:
-        only = bank[0]
-        return lambda k: only
-    return lambda k: tf.gather(bank, weight_sets[k])
+        return lambda k, x, transpose=False: tf.matmul(x, bank[0], transpose_b=transpose)
+    return lambda k, x, transpose=False: tf.matmul(x, bank[weight_sets[k]], transpose_b=transpose)
 
 
 def set_gradients(previous, dz, weight_sets, num_sets, capacity):
@@ -104,10 +117,13 @@ def set_gradients(previous, dz, weight_sets, num_sets, capacity):
     slot = tf.gather(seen, weight_sets[:, None], batch_dims=1)[:, 0] - 1
     if capacity is None:
         capacity = tf.reduce_max(slot) + 1
-    index = tf.stack([weight_sets, slot], axis=1)
-    shape = tf.stack([num_sets, capacity, tf.shape(previous)[1], units])
+    # which step fills each (set, slot) row; `steps` (a zero row) where a set has fewer
+    steps = tf.shape(weight_sets)[0]
+    source = tf.tensor_scatter_nd_update(
+        tf.fill([num_sets * capacity], steps), (weight_sets * capacity + slot)[:, None], tf.range(steps))
 
-    def grouped(t):  # (L_W, capacity * B, N), zero rows where a set has fewer steps
-        return tf.reshape(tf.scatter_nd(index, t, shape), (num_sets, -1, units))
+    def grouped(t):  # (L_W, capacity * B, N)
+        padded = tf.concat([t, tf.zeros_like(t[:1])], axis=0)
+        return tf.reshape(tf.gather(padded, source), (num_sets, -1, units))
 
     return tf.matmul(grouped(previous), grouped(dz), transpose_a=True)
