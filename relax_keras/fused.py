@@ -15,9 +15,11 @@ deterministic elementwise activation works.
 import tensorflow as tf
 
 STEPS_PER_ITERATION = (8, 4, 2, 1)  # the loop bodies unroll the first that divides the steps
+MOST_UNROLLED_PERIOD = 32  # longer schedules are not walked period by period
 
 
-def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, keep_outputs):
+def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, keep_outputs,
+                        schedule=None):
     """Runs `h[k+1] = activation(h[k] @ bank[weight_sets[k]] + inputs[k])` over `k`.
 
     Args:
@@ -29,6 +31,10 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
         capacity: int or `None`, the most steps any one set takes (`None`: counted at
             run time; an int keeps every shape static for XLA).
         keep_outputs: bool, whether to return every step's state too.
+        schedule: one period of the schedule (Python ints) when the first step is at
+            its start, or `None`. Given, and the steps are whole periods, the loop
+            walks the schedule period by period with each step's set known when the
+            graph is built: no per-step slicing of the bank.
 
     Returns:
         The last state `(B, N)` and, with `keep_outputs`, the states `(K, B, N)`.
@@ -37,15 +43,18 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     @tf.custom_gradient
     def run(state, inputs, bank):
         steps = inputs.shape[0] or tf.shape(inputs)[0]
-        multiply = step_multiply(bank, weight_sets)
+        per_iteration, walk = steps_per_iteration(steps, schedule)
+        multiply = step_multiply(bank, weight_sets, schedule if walk else None)
+        period = len(schedule) if walk else None
         step_inputs = tf.TensorArray(inputs.dtype, size=steps).unstack(inputs)
 
-        def forward(k, carry):
+        def forward(k, j, carry):
             h, pre_activations = carry
-            z = multiply(k, h) + step_inputs.read(k)
+            z = multiply(k, j % period if walk else None, h) + step_inputs.read(k)
             return activation(z), pre_activations.write(k, z)
 
-        last, pre_activations = loop(forward, (state, tf.TensorArray(inputs.dtype, size=steps)), steps)
+        last, pre_activations = loop(
+            forward, (state, tf.TensorArray(inputs.dtype, size=steps)), steps, per_iteration)
         z = pre_activations.stack()  # (K, B, N)
         states = activation(z) if keep_outputs else None
 
@@ -60,15 +69,17 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
             if d_states is not None:
                 from_outputs = tf.TensorArray(z.dtype, size=steps).unstack(d_states)
 
-            def backward(i, carry):
+            def backward(i, j, carry):  # step k = steps - 1 - i, at (-1 - j) % period
                 dh, dzs = carry
                 k = steps - 1 - i
                 if from_outputs is not None:
                     dh = dh + from_outputs.read(k)
                 dz = dh * slopes.read(k)
-                return multiply(k, dz, transpose=True), dzs.write(k, dz)
+                position = (-1 - j) % period if walk else None
+                return multiply(k, position, dz, transpose=True), dzs.write(k, dz)
 
-            d_state, dzs = loop(backward, (d_last, tf.TensorArray(z.dtype, size=steps)), steps)
+            d_state, dzs = loop(
+                backward, (d_last, tf.TensorArray(z.dtype, size=steps)), steps, per_iteration)
             dz = dzs.stack()
             previous = tf.concat([state[None], all_states[:-1]], axis=0)
             return d_state, dz, set_gradients(previous, dz, weight_sets, bank.shape[0], capacity)
@@ -80,16 +91,27 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     return run(state, inputs, bank)
 
 
-def loop(step, carry, steps):
-    """Runs `carry = step(k, carry)` for `k = 0 .. steps - 1` in a `tf.while_loop`,
-    several steps per iteration where `steps` is static (fewer loop-control ops)."""
-    per_iteration = 1
-    if isinstance(steps, int):
-        per_iteration = next(u for u in STEPS_PER_ITERATION if steps % u == 0)
+def steps_per_iteration(steps, schedule):
+    """Returns how many steps a loop iteration runs, and whether they are whole periods
+    of `schedule` (so each step's set is known when the graph is built)."""
+    if not isinstance(steps, int):
+        return 1, False
+    period = len(schedule) if schedule is not None else None
+    if period is not None and period <= MOST_UNROLLED_PERIOD and steps % period == 0:
+        per_iteration = period
+        while steps % (2 * per_iteration) == 0 and 2 * per_iteration <= max(STEPS_PER_ITERATION):
+            per_iteration *= 2
+        return per_iteration, True
+    return next(u for u in STEPS_PER_ITERATION if steps % u == 0), False
+
+
+def loop(step, carry, steps, per_iteration):
+    """Runs `carry = step(k, j, carry)` for `k = 0 .. steps - 1` in a `tf.while_loop`,
+    `per_iteration` steps per iteration (`j`: a step's place in its iteration)."""
 
     def body(i, carry):
         for j in range(per_iteration):
-            carry = step(i * per_iteration + j, carry)
+            carry = step(i * per_iteration + j, j, carry)
         return i + 1, carry
 
     iterations = steps // per_iteration
@@ -97,13 +119,18 @@ def loop(step, carry, steps):
                          maximum_iterations=iterations)[1]
 
 
-def step_multiply(bank, weight_sets):
-    """Returns `(k, x, transpose) -> x @ W[s(k)]` (`x @ W[s(k)]^T` with `transpose`):
-    the active set is sliced from the bank at each step, cheaper than reading it from
-    a `(K, N, N)` sequence of kernels."""
+def step_multiply(bank, weight_sets, schedule):
+    """Returns `(k, position, x, transpose) -> x @ W[s(k)]` (`x @ W[s(k)]^T` with
+    `transpose`). With a `schedule`, step `k`'s set is `schedule[position]`, read from
+    the bank's sets split once; otherwise it is sliced from the bank at each step."""
     if bank.shape[0] == 1:
-        return lambda k, x, transpose=False: tf.matmul(x, bank[0], transpose_b=transpose)
-    return lambda k, x, transpose=False: tf.matmul(x, bank[weight_sets[k]], transpose_b=transpose)
+        return lambda k, position, x, transpose=False: tf.matmul(x, bank[0], transpose_b=transpose)
+    if schedule is not None:
+        kernels = tf.unstack(bank)
+        return lambda k, position, x, transpose=False: tf.matmul(
+            x, kernels[schedule[position]], transpose_b=transpose)
+    return lambda k, position, x, transpose=False: tf.matmul(
+        x, bank[weight_sets[k]], transpose_b=transpose)
 
 
 def set_gradients(previous, dz, weight_sets, num_sets, capacity):

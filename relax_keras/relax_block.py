@@ -227,7 +227,9 @@ class ReLaXBlock(keras.layers.Layer):
         schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
         weight_sets = ops.take(schedule, ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth))
         if self._runs_fused():
-            state, states = self._fused_steps(state, step_inputs, injected, bank, bank_bias, weight_sets)
+            from_start = self.static_input or initial_state is None  # step 0 of the schedule
+            state, states = self._fused_steps(
+                state, step_inputs, injected, bank, bank_bias, weight_sets, from_start)
         else:
             state, states = self._scanned_steps(state, step_inputs, injected, bank, bank_bias, weight_sets)
         sequence = None
@@ -248,7 +250,7 @@ class ReLaXBlock(keras.layers.Layer):
         return (keras.backend.backend() == "tensorflow" and not self.unroll
                 and isinstance(self.activation, types.FunctionType))
 
-    def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets):
+    def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, from_start):
         from relax_keras import fused
 
         additive = step_inputs if step_inputs is not None else injected
@@ -259,8 +261,9 @@ class ReLaXBlock(keras.layers.Layer):
         shape = (num_steps or ops.shape(weight_sets)[0], ops.shape(state)[0], self.units)
         additive = ops.zeros(shape, state.dtype) if additive is None else ops.broadcast_to(additive, shape)
         capacity = None if num_steps is None else most_steps_per_set(self.schedule_positions, num_steps)
-        result = fused.switched_recurrence(self.activation, state, additive, bank, weight_sets,
-                                           capacity, keep_outputs=self.return_sequences)
+        result = fused.switched_recurrence(
+            self.activation, state, additive, bank, weight_sets, capacity, self.return_sequences,
+            schedule=self.schedule_positions if from_start else None)
         return result if self.return_sequences else (result, None)
 
     def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets):

@@ -230,22 +230,28 @@ def outputs_and_gradients(block, inputs, initial_state=None, jit=False):
     return run()
 
 
+SEQUENCE_CASES = [
+    dict(weight_sets=2, repeats=3, steps_per_input=2, return_sequences=True, return_state=True),
+    dict(weight_sets=4, repeats=1, schedule=[3, 1, 1, 0], activation="sin2"),
+    dict(weight_sets=1, repeats=2, activation="relu"),
+]
+
+
 @pytest.mark.parametrize("jit", [False, True])
-@pytest.mark.parametrize("kwargs, static", [
-    (dict(weight_sets=3, repeats=2, schedule="cyclic"), True),
-    (dict(weight_sets=3, repeats=2, input_injection="first", use_bias=False), True),
-    (dict(weight_sets=2, repeats=3, steps_per_input=2, return_sequences=True, return_state=True), False),
-    (dict(weight_sets=4, repeats=1, schedule=[3, 1, 1, 0], activation="sin2"), False),
-    (dict(weight_sets=1, repeats=2, activation="relu"), False),
-])
-def test_hand_written_gradient_equals_the_automatic_one(kwargs, static, jit):
+@pytest.mark.parametrize("kwargs, static, from_start", [
+    (dict(weight_sets=3, repeats=2, schedule="cyclic"), True, True),
+    (dict(weight_sets=3, repeats=2, input_injection="first", use_bias=False), True, True),
+] + [(kwargs, False, from_start) for kwargs in SEQUENCE_CASES for from_start in (False, True)])
+def test_hand_written_gradient_equals_the_automatic_one(kwargs, static, from_start, jit):
+    """From the schedule's start (static inputs, sequences without an initial state) the
+    loop walks whole periods with static sets; from step 5 it slices the bank per step."""
     inputs = random_array(3, 5) if static else random_array(3, 7, 5)
     fused = ReLaXBlock(6, **kwargs)
     unrolled = ReLaXBlock(6, unroll=True, **kwargs)  # keras.ops.scan and automatic gradients
     fused(inputs), unrolled(inputs)
     unrolled.set_weights(fused.get_weights())
     assert fused._runs_fused() and not unrolled._runs_fused()
-    initial_state = None if static else [random_array(3, 6), np.full((3, 1), 5, "int32")]
+    initial_state = None if from_start else [random_array(3, 6), np.full((3, 1), 5, "int32")]
     outputs, gradients = outputs_and_gradients(fused, inputs, initial_state, jit)
     expected_outputs, expected_gradients = outputs_and_gradients(unrolled, inputs, initial_state)
     for output, expected in zip(outputs, expected_outputs):
