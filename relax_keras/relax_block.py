@@ -229,9 +229,10 @@ class ReLaXBlock(keras.layers.Layer):
         if self._runs_fused():
             from_start = self.static_input or initial_state is None  # step 0 of the schedule
             state, states = self._fused_steps(
-                state, step_inputs, injected, bank, bank_bias, weight_sets, from_start)
+                state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps, from_start)
         else:
-            state, states = self._scanned_steps(state, step_inputs, injected, bank, bank_bias, weight_sets)
+            state, states = self._scanned_steps(
+                state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps)
         sequence = None
         if self.return_sequences:
             # the state after the last switched step of each element
@@ -250,23 +251,23 @@ class ReLaXBlock(keras.layers.Layer):
         return (keras.backend.backend() == "tensorflow" and not self.unroll
                 and isinstance(self.activation, types.FunctionType))
 
-    def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, from_start):
+    def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps,
+                     from_start):
         from relax_keras import fused
 
         additive = step_inputs if step_inputs is not None else injected
         if bank_bias is not None:
             bias = ops.expand_dims(ops.take(bank_bias, weight_sets, axis=0), 1)  # (K, 1, N)
             additive = bias if additive is None else additive + bias
-        num_steps = weight_sets.shape[0]
-        shape = (num_steps or ops.shape(weight_sets)[0], ops.shape(state)[0], self.units)
+        shape = (num_steps, ops.shape(state)[0], self.units)
         additive = ops.zeros(shape, state.dtype) if additive is None else ops.broadcast_to(additive, shape)
-        capacity = None if num_steps is None else most_steps_per_set(self.schedule_positions, num_steps)
+        capacity = most_steps_per_set(self.schedule_positions, num_steps) if isinstance(num_steps, int) else None
         result = fused.switched_recurrence(
             self.activation, state, additive, bank, weight_sets, capacity, self.return_sequences,
             schedule=self.schedule_positions if from_start else None)
         return result if self.return_sequences else (result, None)
 
-    def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets):
+    def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps):
         xs = {} if step_inputs is None else {"input": step_inputs}
         if self.weight_sets == 1:
             fixed = {"kernel": bank[0], "bias": None if bank_bias is None else bank_bias[0]}
@@ -285,7 +286,7 @@ class ReLaXBlock(keras.layers.Layer):
             return h, h
 
         return loops.scan(  # states: (K, B, N)
-            advance, state, xs, weight_sets.shape[0] or ops.shape(weight_sets)[0], self.unroll,
+            advance, state, xs, num_steps, self.unroll,
             keep_outputs=self.return_sequences,
         )
 

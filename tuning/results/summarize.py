@@ -20,14 +20,13 @@ HERE = pathlib.Path(__file__).parent
 
 
 def read(path):
-    values = collections.defaultdict(dict)
+    """Returns the sweep's task and `{(model, L_W, L_T): {seed: metric}}`."""
     with open(path) as file:
-        for row in csv.DictReader(file):
-            if row["status"] == "ok":
-                key = (row["model"], row["weight_sets"], row["repeats"])
-                values[key][int(row["seed"])] = float(row["metric"])
-                values["task"] = row["task"]
-    return values
+        rows = [row for row in csv.DictReader(file) if row["status"] == "ok"]
+    values = collections.defaultdict(dict)
+    for row in rows:
+        values[(row["model"], row["weight_sets"], row["repeats"])][int(row["seed"])] = float(row["metric"])
+    return (rows[0]["task"] if rows else None), values
 
 
 def beats(a, b, sign):
@@ -49,10 +48,9 @@ def main():
     print("| sweep | RNN (1, 4) | ReLaX (2, 2) | DNN (4, 1) | best grid point | best Keras baseline | claim holds |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for path in sorted(HERE.glob("*/results.csv")):
-        values = read(path)
+        task, values = read(path)
         if not values:
             continue
-        task = values.pop("task")
         sign = -1 if task == "shakespeare" else 1  # nats/char: lower is better
         rnn, relax, dnn = (values.get(("relax", w, r), {}) for w, r in (("1", "4"), ("2", "2"), ("4", "1")))
         mean = lambda key: sign * np.mean(list(values[key].values()))
