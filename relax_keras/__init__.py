@@ -7,7 +7,7 @@ without TensorFlow.
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 _LAZY_ATTRIBUTES = {
     "ReLaXBlock": "relax_keras.relax_block",

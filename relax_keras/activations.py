@@ -24,12 +24,33 @@ def saturable_absorber(x):
 
 PHYSICAL_ACTIVATIONS = {"sin2": sin2, "saturable_absorber": saturable_absorber}
 
+# Keras's activations that act on each unit alone (not softmax, log_softmax, sparsemax,
+# glu: they mix units). Only these may run with the hand-written gradient.
+KERAS_ELEMENTWISE = (
+    "celu", "elu", "exponential", "gelu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "mish", "relu", "relu6", "selu",
+    "sigmoid", "silu", "soft_shrink", "softplus", "softsign", "sparse_plus",
+    "sparse_sigmoid", "squareplus", "tanh", "tanh_shrink",
+)
+ELEMENTWISE = frozenset(
+    [getattr(keras.activations, name) for name in KERAS_ELEMENTWISE if hasattr(keras.activations, name)]
+    + list(PHYSICAL_ACTIVATIONS.values())
+)
+
 
 def get(identifier):
     """Returns an activation: a physical one by name, else `keras.activations.get`."""
     if isinstance(identifier, str) and identifier in PHYSICAL_ACTIVATIONS:
         return PHYSICAL_ACTIVATIONS[identifier]
     return keras.activations.get(identifier)
+
+
+def is_elementwise(activation):
+    """Whether `activation` is known to act on each unit alone, deterministically."""
+    try:
+        return activation in ELEMENTWISE
+    except TypeError:  # unhashable callables
+        return False
 
 
 def name_of(activation):

@@ -8,8 +8,10 @@ steps that used it, after the loop:
     dW[s] = sum over steps k with s(k) = s of h[k-1]^T dz[k]
 
 computed by gathering those steps' rows into a `(L_W, capacity * B, N)` batch. The
-activation's derivative is taken for all steps at once after the forward loop, so any
-deterministic elementwise activation works.
+activation's derivative is taken for all steps at once after the forward loop. That
+is right only for a deterministic activation that acts on each unit alone (see
+`relax_keras.activations.is_elementwise`); `ReLaXBlock` runs anything else with
+automatic gradients.
 """
 
 import tensorflow as tf
@@ -19,7 +21,7 @@ MOST_UNROLLED_PERIOD = 32  # longer schedules are not walked period by period
 
 
 def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, keep_outputs,
-                        schedule=None):
+                        schedule=None, unroll=False):
     """Runs `h[k+1] = activation(h[k] @ bank[weight_sets[k]] + inputs[k])` over `k`.
 
     Args:
@@ -35,6 +37,8 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
             its start, or `None`. Given, and the steps are whole periods, the loop
             walks the schedule period by period with each step's set known when the
             graph is built: no per-step slicing of the bank.
+        unroll: bool, whether to run every step in one loop iteration (the number of
+            steps must be known when the graph is built).
 
     Returns:
         The last state `(B, N)` and, with `keep_outputs`, the states `(K, B, N)`.
@@ -43,7 +47,7 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     @tf.custom_gradient
     def run(state, inputs, bank):
         steps = inputs.shape[0] or tf.shape(inputs)[0]
-        per_iteration, walk = steps_per_iteration(steps, schedule)
+        per_iteration, walk = steps_per_iteration(steps, schedule, unroll)
         multiply = step_multiply(bank, weight_sets, schedule if walk else None)
         period = len(schedule) if walk else None
         step_inputs = tf.TensorArray(inputs.dtype, size=steps).unstack(inputs)
@@ -91,12 +95,14 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     return run(state, inputs, bank)
 
 
-def steps_per_iteration(steps, schedule):
+def steps_per_iteration(steps, schedule, unroll=False):
     """Returns how many steps a loop iteration runs, and whether they are whole periods
     of `schedule` (so each step's set is known when the graph is built)."""
     if not isinstance(steps, int):
         return 1, False
     period = len(schedule) if schedule is not None else None
+    if unroll:
+        return steps, period is not None and steps % period == 0
     if period is not None and period <= MOST_UNROLLED_PERIOD and steps % period == 0:
         per_iteration = period
         while steps % (2 * per_iteration) == 0 and 2 * per_iteration <= max(STEPS_PER_ITERATION):

@@ -1,15 +1,15 @@
-import types
-
 import keras
 from keras import ops
 
 from relax_keras import loops
+from relax_keras.activations import is_elementwise
 from relax_keras.schedules import most_steps_per_set
 from relax_keras.switch_cell import SwitchCell
 from relax_keras.validation import one_of
 from relax_keras.validation import positive_int
 
 INJECTION_MODES = ("every", "first")
+ENGINES = ("fused", "scan")
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
@@ -35,11 +35,20 @@ class ReLaXBlock(keras.layers.Layer):
     `weight_sets=1` on a sequence is `keras.layers.SimpleRNN`; `repeats=1` with
     `input_injection="first"` on a static input is a stack of `weight_sets + 1`
     Dense layers. The input projection `u @ U` is one matmul for all steps, and the
-    steps run in one symbolic loop, so the graph does not grow with `T` or depth. On
-    TensorFlow, with a plain activation function, the loop has a hand-written gradient
-    (`relax_keras.fused`: each weight set's gradient is one matmul over the steps that
-    used it); otherwise it is `relax_keras.loops.scan` with automatic gradients, in
-    `keras.ops` only, so the layer runs on every Keras backend.
+    steps run in one symbolic loop, so the graph does not grow with `T` or depth.
+
+    Two engines run the steps, chosen per call:
+
+    - `"fused"` (TensorFlow, an activation known to act on each unit alone: Keras's
+      element-wise activations, `"sin2"`, `"saturable_absorber"`): a loop with a
+      hand-written gradient (`relax_keras.fused`), each weight set's gradient one
+      matmul over the steps that used it. The fast path.
+    - `"scan"` (every other case: other backends, activations that mix units such
+      as softmax, stochastic ones such as `NodeNoise`, your own callables):
+      `relax_keras.loops.scan` with automatic gradients, in `keras.ops` only. The
+      reference the fused engine is tested against.
+
+    Both give the same outputs and gradients; `unroll` applies to both.
 
     Args:
         units: Positive integer, the number of nodes N.
@@ -68,7 +77,8 @@ class ReLaXBlock(keras.layers.Layer):
         return_state: Boolean, whether to also return the final state `[h, k]`.
             Default: `False`.
         unroll: Boolean, whether to unroll the steps in Python instead of a
-            symbolic loop (faster for short loops, more memory). Default: `False`.
+            symbolic loop (faster for short loops, more memory; the number of steps
+            must be known when the model is built). Default: `False`.
         weight_programming: list of layers `(bank, bank_bias) -> (bank, bank_bias)`
             applied once per evaluation to the weight sets before the steps run:
             device non-idealities such as `relax_keras.nonideal.ProgrammingNoise`
@@ -122,6 +132,9 @@ class ReLaXBlock(keras.layers.Layer):
         weight_programming=(),
         **kwargs,
     ):
+        if kwargs.get("name") is None:  # Keras would derive "re_la_x_block"
+            uid = keras.backend.get_uid("relax_block")
+            kwargs["name"] = "relax_block" if uid == 1 else f"relax_block_{uid - 1}"
         cell = SwitchCell(
             units,
             weight_sets=weight_sets,
@@ -153,7 +166,9 @@ class ReLaXBlock(keras.layers.Layer):
             for stage in weight_programming
         ]
         self.static_input = None
+        self.input_features = None
         self.input_bias = None
+        self._engine = None  # "fused", "scan", or None: chosen per call (see the docstring)
 
     units = property(lambda self: self.cell.units)
     weight_sets = property(lambda self: self.cell.weight_sets)
@@ -178,6 +193,7 @@ class ReLaXBlock(keras.layers.Layer):
                 f"input of shape {tuple(input_shape)}."
             )
         self.static_input = len(input_shape) == 2
+        self.input_features = input_shape[-1]
         if self.static_input and self.steps_per_input != 1:
             raise ValueError(
                 f"Layer '{self.name}': `steps_per_input` applies to sequence inputs "
@@ -195,6 +211,7 @@ class ReLaXBlock(keras.layers.Layer):
             )
 
     def call(self, inputs, initial_state=None, training=None):
+        self._check_call(inputs, initial_state)
         cell = self.cell
         dtype = self.compute_dtype
         bank, bank_bias = self.programmed_weights(training)
@@ -202,14 +219,10 @@ class ReLaXBlock(keras.layers.Layer):
         bank_bias = None if bank_bias is None else ops.cast(bank_bias, dtype)
         projected = ops.matmul(inputs, ops.cast(cell.kernel, dtype))  # (B, [T,] N)
         if self.static_input:
-            if initial_state is not None:
-                raise ValueError(
-                    f"Layer '{self.name}' takes no `initial_state` for a static input: "
-                    "its first state is the input layer's output."
-                )
+            first = projected  # the input layer's bias c is in h[0] only, not in u[k] @ U
             if self.input_bias is not None:
-                projected = projected + ops.cast(self.input_bias, dtype)
-            state = self.activation(projected)  # h[0], (B, N)
+                first = projected + ops.cast(self.input_bias, dtype)
+            state = self.activation(first)  # h[0], (B, N)
             step = ops.zeros((), dtype="int32")
             num_steps, steps_per_element = self.depth, 1
             injected = projected if self.input_injection == "every" else None
@@ -226,7 +239,7 @@ class ReLaXBlock(keras.layers.Layer):
             num_steps = step_inputs.shape[0] or ops.shape(step_inputs)[0]
         schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
         weight_sets = ops.take(schedule, ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth))
-        if self._runs_fused():
+        if self.engine == "fused":
             from_start = self.static_input or initial_state is None  # step 0 of the schedule
             state, states = self._fused_steps(
                 state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps, from_start)
@@ -245,11 +258,58 @@ class ReLaXBlock(keras.layers.Layer):
         final_step = ops.broadcast_to(ops.reshape(final_step, (1, 1)), (ops.shape(state)[0], 1))
         return [output, state, final_step]
 
-    def _runs_fused(self):
-        """Whether the steps run in `relax_keras.fused` (TensorFlow, a plain activation
-        function: a stochastic one such as `NodeNoise` needs the automatic gradient)."""
-        return (keras.backend.backend() == "tensorflow" and not self.unroll
-                and isinstance(self.activation, types.FunctionType))
+    @property
+    def engine(self):
+        """The engine that runs the steps: `"fused"` or `"scan"` (see the docstring)."""
+        fused_applies = keras.backend.backend() == "tensorflow" and is_elementwise(self.activation)
+        if self._engine is None:
+            return "fused" if fused_applies else "scan"
+        one_of("engine", self._engine, ENGINES)
+        if self._engine == "fused" and not fused_applies:
+            raise ValueError(
+                f"Layer '{self.name}': the fused engine needs the TensorFlow backend and an "
+                f"element-wise activation, got backend {keras.backend.backend()!r} and "
+                f"activation {self.activation!r}."
+            )
+        return self._engine
+
+    def _check_call(self, inputs, initial_state):
+        """Raises `ValueError` for inputs or states this built block cannot run."""
+        shape = tuple(inputs.shape)
+        expected = ("(batch, {})" if self.static_input else "(batch, steps, {})").format(
+            self.input_features)
+        if len(shape) != (2 if self.static_input else 3) or shape[-1] != self.input_features:
+            raise ValueError(
+                f"Layer '{self.name}' was built for inputs of shape {expected}, got "
+                f"`inputs` of shape {shape}."
+            )
+        if not self.static_input and shape[1] == 0:
+            raise ValueError(
+                f"Layer '{self.name}' got `inputs` of shape {shape}: a sequence needs at "
+                "least one element."
+            )
+        if self.unroll and not self.static_input and shape[1] is None:
+            raise ValueError(
+                f"Layer '{self.name}' has `unroll=True`, which needs the sequence length "
+                f"when the model is built, got `inputs` of shape {shape}."
+            )
+        if initial_state is None:
+            return
+        if self.static_input:
+            raise ValueError(
+                f"Layer '{self.name}' takes no `initial_state` for a static input: its "
+                "first state is the input layer's output."
+            )
+        shapes = None
+        if isinstance(initial_state, (list, tuple)) and len(initial_state) == 2:
+            shapes = [tuple(getattr(part, "shape", ())) for part in initial_state]
+        if (shapes is None or len(shapes[0]) != 2 or shapes[0][-1] != self.units
+                or shapes[1][-1:] != (1,) or len(shapes[1]) != 2):
+            raise ValueError(
+                f"Layer '{self.name}' expects `initial_state` as a list [h, k] of shapes "
+                f"(batch, {self.units}) and (batch, 1), got "
+                f"{shapes if shapes is not None else initial_state!r}."
+            )
 
     def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps,
                      from_start):
@@ -264,25 +324,19 @@ class ReLaXBlock(keras.layers.Layer):
         capacity = most_steps_per_set(self.schedule_positions, num_steps) if isinstance(num_steps, int) else None
         result = fused.switched_recurrence(
             self.activation, state, additive, bank, weight_sets, capacity, self.return_sequences,
-            schedule=self.schedule_positions if from_start else None)
+            schedule=self.schedule_positions if from_start else None, unroll=self.unroll)
         return result if self.return_sequences else (result, None)
 
     def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps):
-        xs = {} if step_inputs is None else {"input": step_inputs}
-        if self.weight_sets == 1:
-            fixed = {"kernel": bank[0], "bias": None if bank_bias is None else bank_bias[0]}
-        else:
-            # The active set of every step, gathered once before the loop: inside it a
-            # step reads its (N, N) matrix, and the gradient reaches the bank through
-            # one gather instead of a dense (L_W, N, N) update per step.
-            fixed = {}
-            xs["kernel"] = ops.take(bank, weight_sets, axis=0)  # (K, N, N)
-            if bank_bias is not None:
-                xs["bias"] = ops.take(bank_bias, weight_sets, axis=0)  # (K, N)
+        xs = {"set": weight_sets}  # (K,)
+        if step_inputs is not None:
+            xs["input"] = step_inputs
 
         def advance(h, x):
-            x = {**fixed, **x}
-            h = self.cell.switched_step(h, x.get("input", injected), x["kernel"], x.get("bias"))
+            # the active set gathered inside the step: no (K, N, N) sequence of kernels
+            kernel = ops.take(bank, x["set"], axis=0)
+            bias = None if bank_bias is None else ops.take(bank_bias, x["set"], axis=0)
+            h = self.cell.switched_step(h, x.get("input", injected), kernel, bias)
             return h, h
 
         return loops.scan(  # states: (K, B, N)
@@ -313,6 +367,7 @@ class ReLaXBlock(keras.layers.Layer):
         return ops.reshape(padded, (-1, *ops.shape(projected)[1:]))
 
     def compute_output_spec(self, inputs, initial_state=None, training=None):
+        self._check_call(inputs, initial_state)
         batch = inputs.shape[0]
         if self.return_sequences:
             steps = self.depth if len(inputs.shape) == 2 else inputs.shape[1]

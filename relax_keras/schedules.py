@@ -12,6 +12,7 @@ by name or as an explicit sequence of weight-set indices for one period:
 Pure Python: the hardware export reads it without TensorFlow.
 """
 
+import collections.abc
 import numbers
 
 from relax_keras.validation import positive_int
@@ -51,14 +52,14 @@ def resolve_schedule(schedule, weight_sets, repeats):
             f"{list(SCHEDULE_NAMES)} or a sequence of {period} weight-set indices, "
             f"got {schedule!r}."
         )
-    try:
-        positions = list(schedule)
-    except TypeError:
+    ordered = hasattr(schedule, "__getitem__") and hasattr(schedule, "__len__")
+    if not ordered or isinstance(schedule, collections.abc.Mapping):
         raise ValueError(
             "Received an invalid value for argument `schedule`, expected one of "
-            f"{list(SCHEDULE_NAMES)} or a sequence of {period} weight-set indices, "
-            f"got {schedule!r}."
-        ) from None
+            f"{list(SCHEDULE_NAMES)} or an ordered sequence (list, tuple, array) of "
+            f"{period} weight-set indices, got {schedule!r} ({type(schedule).__name__})."
+        )
+    positions = list(schedule)
     if len(positions) != period:
         raise ValueError(
             "Received an invalid value for argument `schedule`: an explicit schedule "

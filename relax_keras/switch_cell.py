@@ -2,6 +2,8 @@ import keras
 from keras import ops
 
 from relax_keras import activations
+from relax_keras.bank_initializers import bank_initializer
+from relax_keras.memory import check_fits
 from relax_keras.schedules import resolve_schedule
 from relax_keras.validation import positive_int
 
@@ -36,9 +38,11 @@ class SwitchCell(keras.layers.Layer):
         use_bias: Boolean, whether each weight set has a bias. Default: `True`.
         kernel_initializer: Initializer of the input coupling `U`.
             Default: `"glorot_uniform"`.
-        recurrent_initializer: Initializer of each weight set, applied set by set.
-            Default: `"orthogonal"`.
-        bias_initializer: Initializer of the biases. Default: `"zeros"`.
+        recurrent_initializer: Initializer of each weight set; every set is its own
+            independent draw (see `relax_keras.bank_initializers`), so an orthogonal
+            bank has orthogonal, different sets. Default: `"orthogonal"`.
+        bias_initializer: Initializer of each set's bias, drawn set by set like the
+            weight sets. Default: `"zeros"`.
         kernel_regularizer: Regularizer of `U`. Default: `None`.
         recurrent_regularizer: Regularizer of the weight bank. Default: `None`.
         bias_regularizer: Regularizer of the biases. Default: `None`.
@@ -81,6 +85,7 @@ class SwitchCell(keras.layers.Layer):
         self.units = positive_int("units", units)
         self.weight_sets = positive_int("weight_sets", weight_sets)
         self.repeats = positive_int("repeats", repeats)
+        check_fits("weight_sets", weight_sets, (weight_sets, units, units))
         self.schedule_positions = resolve_schedule(schedule, weight_sets, repeats)
         super().__init__(**kwargs)
         self.schedule = schedule if isinstance(schedule, str) else list(self.schedule_positions)
@@ -114,7 +119,7 @@ class SwitchCell(keras.layers.Layer):
         self.recurrent_kernel = self.add_weight(
             shape=(self.weight_sets, self.units, self.units),
             name="recurrent_kernel",
-            initializer=_set_by_set(self.recurrent_initializer),
+            initializer=bank_initializer(self.recurrent_initializer),
             regularizer=self.recurrent_regularizer,
             constraint=self.recurrent_constraint,
         )
@@ -123,7 +128,7 @@ class SwitchCell(keras.layers.Layer):
             self.bias = self.add_weight(
                 shape=(self.weight_sets, self.units),
                 name="bias",
-                initializer=self.bias_initializer,
+                initializer=bank_initializer(self.bias_initializer),
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
             )
@@ -194,25 +199,3 @@ class SwitchCell(keras.layers.Layer):
         }
         return {**super().get_config(), **config}
 
-
-def _set_by_set(initializer):
-    """Wraps an initializer of one (N, N) matrix into one of a (L_W, N, N) bank.
-
-    Each set is drawn separately (an orthogonal bank has orthogonal sets); a seeded
-    initializer gets seed + i for set i, so that the sets differ.
-    """
-
-    def initialize(shape, dtype=None):
-        config = initializer.get_config()
-        sets = []
-        for index in range(shape[0]):
-            if config.get("seed") is not None:
-                set_initializer = initializer.__class__.from_config(
-                    {**config, "seed": config["seed"] + index}
-                )
-            else:
-                set_initializer = initializer
-            sets.append(set_initializer(shape[1:], dtype=dtype))
-        return ops.stack(sets)
-
-    return initialize

@@ -218,44 +218,47 @@ def test_settings_are_read_only_properties():
         block.units = 5
 
 
-def outputs_and_gradients(block, inputs, initial_state=None, jit=False):
-    @tf.function(jit_compile=jit)
-    def run():
-        with tf.GradientTape() as tape:
-            out = block(inputs, initial_state=initial_state)
-            outputs = out if isinstance(out, list) else [out]
-            loss = sum(tf.reduce_sum(tf.sin(o)) for o in outputs[:2])
-        return outputs[:2], [tf.convert_to_tensor(g) for g in tape.gradient(loss, block.trainable_weights)]
-
-    return run()
+def test_default_names_are_relax_block():
+    keras.backend.clear_session()
+    assert [ReLaXBlock(4).name for _ in range(3)] == ["relax_block", "relax_block_1", "relax_block_2"]
+    assert ReLaXBlock(4, name="mine").name == "mine"
 
 
-SEQUENCE_CASES = [
-    dict(weight_sets=2, repeats=3, steps_per_input=2, return_sequences=True, return_state=True),
-    dict(weight_sets=4, repeats=1, schedule=[3, 1, 1, 0], activation="sin2"),
-    dict(weight_sets=1, repeats=2, activation="relu"),
-]
+def built(shape, **kwargs):
+    block = ReLaXBlock(4, weight_sets=2, **kwargs)
+    block.build(shape)
+    return block
 
 
-@pytest.mark.parametrize("jit", [False, True])
-@pytest.mark.parametrize("kwargs, static, from_start", [
-    (dict(weight_sets=3, repeats=2, schedule="cyclic"), True, True),
-    (dict(weight_sets=3, repeats=2, input_injection="first", use_bias=False), True, True),
-] + [(kwargs, False, from_start) for kwargs in SEQUENCE_CASES for from_start in (False, True)])
-def test_hand_written_gradient_equals_the_automatic_one(kwargs, static, from_start, jit):
-    """From the schedule's start (static inputs, sequences without an initial state) the
-    loop walks whole periods with static sets; from step 5 it slices the bank per step."""
-    inputs = random_array(3, 5) if static else random_array(3, 7, 5)
-    fused = ReLaXBlock(6, **kwargs)
-    unrolled = ReLaXBlock(6, unroll=True, **kwargs)  # keras.ops.scan and automatic gradients
-    fused(inputs), unrolled(inputs)
-    unrolled.set_weights(fused.get_weights())
-    assert fused._runs_fused() and not unrolled._runs_fused()
-    initial_state = None if from_start else [random_array(3, 6), np.full((3, 1), 5, "int32")]
-    outputs, gradients = outputs_and_gradients(fused, inputs, initial_state, jit)
-    expected_outputs, expected_gradients = outputs_and_gradients(unrolled, inputs, initial_state)
-    for output, expected in zip(outputs, expected_outputs):
-        np.testing.assert_allclose(output, expected, atol=1e-5)
-    for gradient, expected in zip(gradients, expected_gradients):
-        assert np.abs(expected).max() > 0
-        np.testing.assert_allclose(gradient, expected, atol=1e-4)
+@pytest.mark.parametrize("block_shape, call, message", [
+    ((None, 7, 5), dict(inputs=np.zeros((2, 5))), r"built for inputs of shape \(batch, steps, 5\), got `inputs` of shape \(2, 5\)"),
+    ((None, 5), dict(inputs=np.zeros((2, 7, 5))), r"built for inputs of shape \(batch, 5\), got `inputs` of shape \(2, 7, 5\)"),
+    ((None, 7, 5), dict(inputs=np.zeros((2, 7, 6))), r"built for inputs of shape \(batch, steps, 5\), got `inputs` of shape \(2, 7, 6\)"),
+    ((None, None, 5), dict(inputs=np.zeros((2, 0, 5))), r"got `inputs` of shape \(2, 0, 5\): a sequence needs at least one element"),
+    ((None, 7, 5), dict(inputs=np.zeros((2, 7, 5)), initial_state=[np.zeros((2, 3)), np.zeros((2, 1), "int32")]),
+     r"expects `initial_state` as a list \[h, k\] of shapes \(batch, 4\) and \(batch, 1\), got \[\(2, 3\), \(2, 1\)\]"),
+    ((None, 7, 5), dict(inputs=np.zeros((2, 7, 5)), initial_state=np.zeros((2, 4))),
+     r"expects `initial_state` as a list \[h, k\]"),
+    ((None, 7, 5), dict(inputs=np.zeros((2, 7, 5)), initial_state=[np.zeros((2, 4))]),
+     r"expects `initial_state` as a list \[h, k\]"),
+    ((None, 5), dict(inputs=np.zeros((2, 5)), initial_state=[np.zeros((2, 4)), np.zeros((2, 1), "int32")]),
+     r"takes no `initial_state` for a static input"),
+])
+def test_bad_call_inputs_fail_with_a_clear_error(block_shape, call, message):
+    block = built(block_shape)
+    call["inputs"] = call["inputs"].astype("float32")
+    with pytest.raises(ValueError, match=message) as error:
+        block(**call)
+    assert f"Layer '{block.name}'" in str(error.value)
+
+
+def test_unroll_needs_a_known_sequence_length():
+    inputs = keras.Input((None, 5))
+    with pytest.raises(ValueError, match="`unroll=True`, which needs the sequence length"):
+        ReLaXBlock(4, unroll=True)(inputs)
+
+
+@pytest.mark.parametrize("schedule", [{0, 1}, {0: 1, 1: 0}, iter([0, 1])])
+def test_unordered_schedule_is_refused(schedule):
+    with pytest.raises(ValueError, match=r"an ordered sequence \(list, tuple, array\) of 2 weight-set indices"):
+        ReLaXBlock(4, weight_sets=2, schedule=schedule)

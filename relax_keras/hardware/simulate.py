@@ -44,9 +44,7 @@ def _run_block(stage, named, x):
     bank_bias = named.get("bias", np.zeros(bank.shape[:2], bank.dtype))
     projected = x @ named["kernel"]  # (B, [T,] N), one matmul for all steps
     if stage["static_input"]:
-        if "input_bias" in named:
-            projected = projected + named["input_bias"]
-        state = phi(projected)
+        state = phi(projected + named["input_bias"] if "input_bias" in named else projected)
         inject = stage["input_injection"] == "every"
         step_inputs = [projected if inject else 0.0] * len(stage["switch_positions"])
         per_element = 1

@@ -7,7 +7,7 @@ ReLaX-Net is better than both depth-4 ends by more than one standard deviation o
 difference (seeds paired by index).
 
 Usage:
-    python tuning/results/summarize.py > tuning/results/summary.md
+    python tuning/history/identical_initial_sets/summarize.py > tuning/history/identical_initial_sets/summary.md
 """
 
 import collections

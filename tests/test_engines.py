@@ -1,0 +1,129 @@
+"""The fused engine (hand-written gradient) against the scan engine (automatic gradients)."""
+
+import random
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras
+from relax_keras import ReLaXBlock
+from relax_keras.activations import KERAS_ELEMENTWISE
+from relax_keras.activations import PHYSICAL_ACTIVATIONS
+
+ACTIVATIONS = sorted(KERAS_ELEMENTWISE) + sorted(PHYSICAL_ACTIVATIONS)
+
+
+def random_configuration(rng):
+    """One random block configuration and how to call it."""
+    weight_sets, repeats = rng.randint(1, 4), rng.randint(1, 3)
+    period = weight_sets * repeats
+    schedule = rng.choice(["blocked", "cyclic", [rng.randrange(weight_sets) for _ in range(period)]])
+    static = rng.random() < 0.4
+    kwargs = dict(
+        weight_sets=weight_sets, repeats=repeats, schedule=schedule,
+        activation=rng.choice(ACTIVATIONS), input_injection=rng.choice(["every", "first"]),
+        use_bias=rng.random() < 0.8, bias_initializer="random_normal",
+        return_sequences=rng.random() < 0.5, unroll=rng.random() < 0.15,
+    )
+    if not static:
+        kwargs.update(steps_per_input=rng.randint(1, 3), return_state=rng.random() < 0.5)
+    call = dict(static=static, initial_state=not static and rng.random() < 0.5,
+                jit=rng.random() < 0.5, length=rng.randint(1, 6))
+    return kwargs, call
+
+
+CONFIGURATIONS = [random_configuration(random.Random(seed)) for seed in range(56)]
+
+
+def outputs_and_gradients(block, inputs, initial_state, jit):
+    @tf.function(jit_compile=jit)
+    def run():
+        with tf.GradientTape() as tape:
+            out = block(inputs, initial_state=initial_state)
+            outputs = out if isinstance(out, list) else [out]
+            loss = sum(tf.reduce_sum(tf.sin(o)) for o in outputs[:2])
+        return outputs[:2], [tf.convert_to_tensor(g) for g in tape.gradient(loss, block.trainable_weights)]
+
+    return run()
+
+
+@pytest.mark.parametrize("kwargs, call", CONFIGURATIONS, ids=[f"config{i}" for i in range(len(CONFIGURATIONS))])
+def test_fused_engine_equals_automatic_gradients(kwargs, call):
+    rng = np.random.default_rng(len(str(kwargs)))
+    shape = (3, 5) if call["static"] else (3, call["length"], 5)
+    inputs = (0.5 * rng.standard_normal(shape)).astype("float32")
+    fused, scanned = ReLaXBlock(6, **kwargs), ReLaXBlock(6, **kwargs)
+    scanned._engine = "scan"
+    fused(inputs), scanned(inputs)
+    scanned.set_weights(fused.get_weights())
+    assert (fused.engine, scanned.engine) == ("fused", "scan")
+    initial_state = None
+    if call["initial_state"]:
+        initial_state = [0.5 * rng.standard_normal((3, 6)).astype("float32"),
+                         np.full((3, 1), int(rng.integers(0, 9)), "int32")]
+    outputs, gradients = outputs_and_gradients(fused, inputs, initial_state, call["jit"])
+    expected_outputs, expected_gradients = outputs_and_gradients(scanned, inputs, initial_state, False)
+    for output, expected in zip(outputs, expected_outputs):
+        np.testing.assert_allclose(output, expected, rtol=1e-4, atol=1e-5)
+    for weight, gradient, expected in zip(fused.trainable_weights, gradients, expected_gradients):
+        np.testing.assert_allclose(gradient, expected, rtol=1e-4, atol=1e-4, err_msg=weight.path)
+
+
+def test_configurations_cover_what_they_should():
+    seen = lambda key, source=0: {str(c[source].get(key)) for c in CONFIGURATIONS}
+    assert {"True", "False"} <= seen("static", 1) & seen("initial_state", 1) & seen("jit", 1)
+    assert {"every", "first"} <= seen("input_injection")
+    assert {"True", "False"} <= seen("return_sequences") & seen("unroll")
+    assert {"1", "2", "3"} <= seen("steps_per_input")
+    assert {"blocked", "cyclic"} < seen("schedule") and len(seen("activation")) >= 15
+
+
+def mixing_units(x):
+    """A user's activation that mixes units: each unit sees its neighbour."""
+    return keras.ops.tanh(x + 0.5 * keras.ops.roll(x, 1, axis=-1))
+
+
+def reference_static(block, inputs):
+    """The static block written out step by step in plain TensorFlow."""
+    kernel, bank, bank_bias, input_bias = (
+        w.value for w in (block.cell.kernel, block.cell.recurrent_kernel, block.cell.bias, block.input_bias))
+    projected = inputs @ kernel
+    h = block.activation(projected + input_bias)
+    for k in range(block.depth):
+        s = block.schedule_positions[k]
+        h = block.activation(h @ bank[s] + bank_bias[s] + projected)
+    return h
+
+
+@pytest.mark.parametrize("activation", ["softmax", "log_softmax", mixing_units])
+def test_activation_mixing_units_trains_with_correct_gradients(activation):
+    inputs = np.random.default_rng(0).standard_normal((4, 5)).astype("float32")
+    block = ReLaXBlock(6, weight_sets=3, repeats=1, activation=activation,
+                       bias_initializer="random_normal")
+    block(inputs)
+    assert block.engine == "scan"
+    with tf.GradientTape(persistent=True) as tape:
+        loss = tf.reduce_sum(tf.sin(block(inputs)))
+        expected_loss = tf.reduce_sum(tf.sin(reference_static(block, inputs)))
+    np.testing.assert_allclose(loss, expected_loss, rtol=1e-5)
+    for weight in block.trainable_weights:
+        gradient, expected = (tf.convert_to_tensor(tape.gradient(value, weight.value))
+                              for value in (loss, expected_loss))
+        largest = np.abs(expected).max()
+        assert largest > 1e-6, weight.path  # softmax chains shrink gradients, but not to 0
+        np.testing.assert_allclose(gradient, expected, rtol=1e-4, atol=1e-4 * largest, err_msg=weight.path)
+
+
+def test_fused_engine_refuses_an_activation_mixing_units():
+    block = ReLaXBlock(4, weight_sets=2, activation="softmax")
+    block._engine = "fused"
+    with pytest.raises(ValueError, match="fused engine needs the TensorFlow backend and an element-wise"):
+        block(np.zeros((2, 3), "float32"))
+
+
+def test_node_noise_runs_on_the_scan_engine():
+    from relax_keras.nonideal import NodeNoise
+
+    block = ReLaXBlock(4, weight_sets=2, activation=NodeNoise("tanh", additive_stddev=0.1))
+    assert block.engine == "scan"
