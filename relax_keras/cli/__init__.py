@@ -1,4 +1,4 @@
-"""The `relax-keras` command: train, evaluate, generate, info, tune, sweep."""
+"""The `relax-keras` command: train, evaluate, generate, info, tune, sweep, study."""
 
 import argparse
 import os
@@ -11,6 +11,7 @@ def build_parser():
     from relax_keras.cli import evaluate
     from relax_keras.cli import info
     from relax_keras.cli import train
+    from relax_keras.cli import study
     from relax_keras.cli import sweep
     from relax_keras.cli import tune
 
@@ -25,6 +26,7 @@ def build_parser():
     info.add_parser(subparsers)
     tune.add_parser(subparsers)
     sweep.add_parser(subparsers)
+    study.add_parser(subparsers)
     return parser
 
 

@@ -1,5 +1,7 @@
 """One image-classification pipeline for SVHN, MNIST and other tfds image datasets."""
 
+import re
+
 import numpy as np
 import tensorflow as tf
 
@@ -27,6 +29,22 @@ def encoded_shape(image_shape, encoding):
     }[one_of("encoding", encoding, ENCODINGS)]
 
 
+def parse_split(split, splits):
+    """Returns `(split, slice)` from `"name"` or tfds's `"name[start:stop]"`.
+
+    >>> parse_split("validation[:5000]", ("train", "validation"))
+    ('validation', slice(None, 5000, None))
+    """
+    match = re.fullmatch(r"(\w+)(?:\[(-?\d*):(-?\d*)\])?", split) if isinstance(split, str) else None
+    if match is None or match[1] not in splits:
+        raise ValueError(
+            f"Received an invalid value for argument `split`, expected one of {list(splits)}, "
+            f"optionally sliced as in tfds (e.g. 'validation[:5000]'), got {split!r}."
+        )
+    bound = lambda text: int(text) if text else None
+    return match[1], slice(bound(match[2]), bound(match[3]))
+
+
 def load_image_arrays(name, split, source=None, local_dir=None, data_dir=None):
     """Loads a split into memory.
 
@@ -34,14 +52,23 @@ def load_image_arrays(name, split, source=None, local_dir=None, data_dir=None):
         name: `"svhn"`, `"mnist"` or `"cifar10"`.
         split: an official split, or `"validation"`: the last
             `spec.validation_size` examples of the official train split, which
-            `"train"` then leaves out.
+            `"train"` then leaves out; optionally sliced as in tfds:
+            `"validation[:5000]"`, `"validation[5000:]"`.
         source, local_dir, data_dir: see `relax_keras.data.sources`.
 
     Returns:
         `(images (N, H, W, C) uint8, labels (N,) int64)`.
     """
     spec = IMAGE_DATASETS[one_of("name", name, IMAGE_DATASETS)]
-    one_of("split", split, spec.splits)
+    split, part = parse_split(split, spec.splits)
+    images, labels = _load_split(spec, split, source, local_dir, data_dir)
+    images, labels = images[part], labels[part]
+    if not len(labels):
+        raise ValueError(f"The split {split!r} sliced as {part} of {name} holds no examples.")
+    return images, labels
+
+
+def _load_split(spec, split, source, local_dir, data_dir):
     official = "train" if split == "validation" else split
     files = spec.local_files[official]
     kind, where = resolve_source(spec, files, source, local_dir, data_dir)
@@ -77,7 +104,8 @@ def image_dataset(
     Args:
         name: `"svhn"`, `"mnist"` or `"cifar10"`.
         split: `"train"`, `"validation"` (carved from the end of the official train
-            split, deterministic), `"test"`, or `"extra"` (SVHN).
+            split, deterministic), `"test"`, or `"extra"` (SVHN); optionally sliced
+            as in tfds (`"validation[:5000]"`).
         encoding: `"rows"` (a sequence of rows, `(H, W*C)`), `"flat"` (`(H*W*C,)`)
             or `"image"` (`(H, W, C)`). Default: `"rows"`.
         scaling: `"unit"` (pixels / 255, in [0, 1]) or `"standardize"` (each image
@@ -90,7 +118,7 @@ def image_dataset(
         data_dir: tfds data directory.
     """
     spec = IMAGE_DATASETS[one_of("name", name, IMAGE_DATASETS)]
-    one_of("split", split, spec.splits)
+    parse_split(split, spec.splits)
     shape = encoded_shape(spec.image_shape, encoding)
     one_of("scaling", scaling, SCALINGS)
     batch_size = positive_int("batch_size", batch_size)
@@ -106,7 +134,7 @@ def image_dataset(
         return tf.reshape(batch, (-1, *shape)), tf.gather(labels, indices)
 
     if shuffle is None:
-        shuffle = split == "train"
+        shuffle = split.startswith("train")
     return indexed_batches(len(labels), to_batch, batch_size, shuffle, seed)
 
 

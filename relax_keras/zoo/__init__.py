@@ -8,6 +8,7 @@ Example:
 """
 
 from relax_keras.zoo.baselines import char_rnn_baseline
+from relax_keras.zoo.baselines import image_dense_baseline
 from relax_keras.zoo.baselines import image_rnn_baseline
 from relax_keras.zoo.character_embedding import CharacterEmbedding
 from relax_keras.zoo.generation import generate

@@ -1,4 +1,7 @@
-"""Keras SimpleRNN / GRU / LSTM models sized to a parameter budget, for comparisons."""
+"""Keras SimpleRNN / GRU / LSTM and Dense-stack models sized to a parameter budget, for
+comparisons."""
+
+import math
 
 import keras
 
@@ -44,6 +47,40 @@ def image_rnn_baseline(kind, input_shape, classes=10, units=None, param_budget=N
     x = layer_class(width_units, name=kind)(x)
     x = keras.layers.Dense(classes, activation="softmax", dtype="float32", name="predictions")(x)
     model = keras.Model(images, x, name=name or f"image_{kind}")
+    compile_classifier(model, "softmax", learning_rate)
+    return model
+
+
+def image_dense_baseline(input_shape, classes=10, hidden_layers=2, units=None, param_budget=None,
+                         activation="tanh", learning_rate=1e-3, name="image_dense"):
+    """Builds a Keras Dense-stack image classifier: the flattened image, then
+    `hidden_layers` Dense layers of one width, then the softmax readout.
+
+    Args:
+        input_shape: tuple `(height, width, channels)`.
+        classes: int. Default: `10`.
+        hidden_layers: int, the number of hidden Dense layers. Default: `2`.
+        units: int, or `None` with `param_budget`.
+        param_budget: int, the most parameters of the whole model.
+        activation: the hidden layers' activation. Default: `"tanh"`.
+        learning_rate: float or a learning-rate schedule. Default: `1e-3`.
+        name: str. Default: `"image_dense"`.
+
+    Returns:
+        A compiled `keras.Model` from images to softmax probabilities.
+    """
+    pixels = math.prod(input_shape)
+    width = resolve_units(
+        units, param_budget,
+        lambda n: budget.dense_params(pixels, n) + (hidden_layers - 1) * budget.dense_params(n, n)
+        + budget.dense_params(n, classes),
+    )
+    images = keras.Input(tuple(input_shape), name="images")
+    x = keras.layers.Flatten(name="flat_encoding")(images)
+    for index in range(hidden_layers):
+        x = keras.layers.Dense(width, activation=activation, name=f"dense_{index}")(x)
+    x = keras.layers.Dense(classes, activation="softmax", dtype="float32", name="predictions")(x)
+    model = keras.Model(images, x, name=name)
     compile_classifier(model, "softmax", learning_rate)
     return model
 

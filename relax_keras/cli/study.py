@@ -1,0 +1,32 @@
+"""`relax-keras study`: the paper's question, asked properly, as a KerasTuner search."""
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "study",
+        help="the L_W x L_T study at several budgets with baselines (resumable, distributable)",
+        description="Runs the study a JSON specification describes (see tuning/specs/study_*.json): "
+        "every grid point and Keras baseline at each budget, learning rates chosen on the "
+        "validation split with the first seed, the other seeds at the chosen rate. Rerun the "
+        "same command to resume; start it with KERASTUNER_TUNER_ID (chief, tuner0, ...), "
+        "KERASTUNER_ORACLE_IP and KERASTUNER_ORACLE_PORT in several processes to distribute it. "
+        "Writes results.csv and curves.csv to the spec's output folder.",
+    )
+    parser.add_argument("--spec", required=True, help="the study's JSON specification")
+    parser.add_argument("--local-dir", help="directory with the official data files")
+    parser.add_argument("--data-dir", help="tfds data directory")
+    parser.add_argument("--verbose", type=int, default=1, help="KerasTuner's trial reports: 0 or 1")
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    from relax_keras.tuning.study import run_study
+    from relax_keras.tuning.study_spec import StudySpec
+
+    spec = StudySpec.from_file(args.spec)
+    given = {key: value for key, value in (("local_dir", args.local_dir), ("data_dir", args.data_dir)) if value}
+    if given:
+        spec = StudySpec(**{**spec.to_dict(), "sources": {**spec.sources, **given}})
+    results = run_study(spec, verbose=args.verbose)
+    if results is not None:
+        print(f"wrote {results} and {results.with_name('curves.csv')}")

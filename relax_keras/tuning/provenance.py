@@ -1,0 +1,45 @@
+"""Where a result came from: package version, git commit, machine."""
+
+import pathlib
+import platform
+import subprocess
+
+RELEVANT_CPU_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
+
+
+def git_commit(directory="."):
+    """Returns the commit checked out in `directory` (`+dirty` when it has uncommitted
+    changes to tracked files), or `"unknown"` outside a git checkout."""
+    try:
+        run = lambda *args: subprocess.run(["git", *args], cwd=directory, capture_output=True,
+                                           text=True, check=True).stdout.strip()
+        commit = run("rev-parse", "--short=12", "HEAD")
+        return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no") else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cpu_description():
+    """Returns the CPU model and its flags that matter for speed, e.g.
+    `"AMD EPYC (avx2 fma avx512f avx512_bf16)"`."""
+    model, flags = platform.processor() or platform.machine(), set()
+    cpuinfo = pathlib.Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name":
+                model = value.strip()
+            elif key.strip() == "flags":
+                flags = set(value.split())
+    present = [flag for flag in RELEVANT_CPU_FLAGS if flag in flags]
+    return f"{model} ({' '.join(present) or 'no listed flags'})"
+
+
+def software_versions():
+    """Returns the versions of relax-keras, TensorFlow and Keras."""
+    import keras
+    import tensorflow as tf
+
+    import relax_keras
+
+    return {"relax_keras": relax_keras.__version__, "tensorflow": tf.__version__, "keras": keras.__version__}

@@ -1,0 +1,127 @@
+"""A study: the paper's question asked properly, run as a KerasTuner search.
+
+`run_study(spec)` trains every point of the spec's grid (and its Keras baselines) at
+each budget: learning rates chosen on the validation split with the first seed, then
+the other seeds at the chosen rate (`StudyOracle`), every trial trained with a cosine
+schedule and paired seeds (`StudyTuner`). Rerunning it resumes; starting the same
+command with KerasTuner's `KERASTUNER_*` variables spreads it over a chief and workers.
+When the search ends, the chief (or the only process) writes `results.csv` and
+`curves.csv` to the spec's output folder.
+
+A study is bound to the model semantics it started with: its project holds the
+spec and the semantics fingerprint, and a rerun with other settings or by code with
+other semantics is refused before any work.
+"""
+
+import csv
+import json
+import os
+import pathlib
+
+from relax_keras import tasks
+from relax_keras.tuning.fingerprint import semantics_fingerprint
+from relax_keras.tuning.study_grid import grid_points
+from relax_keras.tuning.study_oracle import StudyOracle
+from relax_keras.tuning.study_tuner import RECORD
+from relax_keras.tuning.study_tuner import StudyTuner
+
+RESULT_FIELDS = [
+    "trial_id", "task", "encoding", "budget", "model", "family", "weight_sets", "repeats",
+    "depth", "stage", "learning_rate", "seed", "params", "steps", "val_metric", "status",
+    "seconds", "fingerprint", "relax_keras", "commit", "tensorflow", "keras", "cpu",
+]
+GUARD = "study.json"
+
+
+def study_points(spec):
+    """Returns the spec's points as an ordered dict: key -> `Point`."""
+    task = tasks.get(spec.task)
+    points = grid_points(task, spec.encoding, spec.budgets, spec.weight_sets, spec.repeats,
+                         spec.depths, spec.baselines)
+    return {point.key: point for point in points}
+
+
+def run_study(spec, verbose=1):
+    """Runs (or resumes, or joins as a worker) the study of `spec`; returns the output
+    folder's `results.csv` path on the chief, `None` on a worker."""
+    fingerprint, _ = semantics_fingerprint()
+    project = pathlib.Path(spec.directory) / spec.name
+    check_guard(project, spec, fingerprint)
+    check_results(pathlib.Path(spec.output) / "results.csv", fingerprint)
+    points = study_points(spec)
+    task = tasks.get(spec.task)
+    oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better)
+    tuner = StudyTuner(oracle, points, spec.steps, spec.evaluations, fingerprint, spec.sources,
+                       directory=spec.directory, project_name=spec.name)
+    tuner.search(verbose=verbose)
+    if os.environ.get("KERASTUNER_TUNER_ID", "chief") != "chief":
+        return None
+    return collect(project, pathlib.Path(spec.output), list(points))
+
+
+def check_guard(project, spec, fingerprint):
+    """Writes the project's spec and fingerprint, or refuses a rerun that differs."""
+    guard = project / GUARD
+    if guard.exists():
+        recorded = json.loads(guard.read_text())
+        differences = spec.differences(recorded["spec"])
+        if differences:
+            listed = "; ".join(f"{key}: now {now!r}, recorded {then!r}" for key, (now, then) in differences.items())
+            raise ValueError(
+                f"The study {project} was started with other settings ({listed}). Rerun it "
+                "with its recorded settings, or give the new study another `name`.")
+        if recorded["fingerprint"] != fingerprint:
+            raise ValueError(
+                f"The study {project} was started by code with other model semantics "
+                f"(fingerprint {recorded['fingerprint']}, this code: {fingerprint}); its trials "
+                "cannot be mixed with new ones. Give the new study another `name` and `output`.")
+        return
+    project.mkdir(parents=True, exist_ok=True)
+    _write_atomically(guard, json.dumps({"spec": spec.to_dict(), "fingerprint": fingerprint}, indent=1))
+
+
+def check_results(path, fingerprint):
+    """Refuses to write over results made by code with other model semantics."""
+    if not path.exists():
+        return
+    with open(path) as file:
+        recorded = {row["fingerprint"] for row in csv.DictReader(file)}
+    if recorded - {fingerprint}:
+        raise ValueError(
+            f"{path} holds results of other model semantics (fingerprints {sorted(recorded)}, this "
+            f"code: {fingerprint}); a table never mixes them. Write this study to another `output`.")
+
+
+def collect(project, output, point_order):
+    """Writes `results.csv` (one row per trial) and `curves.csv` (the validation curves)
+    from the trial records of `project`; returns the path of `results.csv`."""
+    records = [json.loads(path.read_text()) for path in sorted(project.glob(f"trial_*/{RECORD}"))]
+    records.sort(key=lambda r: (point_order.index(_key(r)) if _key(r) in point_order else len(point_order),
+                                r["stage"] != "learning_rate", r["learning_rate"], r["seed"]))
+    output.mkdir(parents=True, exist_ok=True)
+    rows = [{field: record.get(field, "") for field in RESULT_FIELDS} for record in records]
+    _write_atomically(output / "results.csv", _csv_text(RESULT_FIELDS, rows))
+    curve_rows = [{"trial_id": r["trial_id"], "step": step, "val_metric": metric}
+                  for r in records for step, metric in r.get("curve", [])]
+    _write_atomically(output / "curves.csv", _csv_text(["trial_id", "step", "val_metric"], curve_rows))
+    return output / "results.csv"
+
+
+def _key(record):
+    return record["point"]
+
+
+def _csv_text(fields, rows):
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _write_atomically(path, text):
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)

@@ -1,0 +1,100 @@
+"""The specification of a study: a JSON file in `tuning/specs/`, checked before any work."""
+
+import dataclasses
+import json
+import numbers
+
+from relax_keras import tasks
+from relax_keras.validation import one_of
+
+
+@dataclasses.dataclass(frozen=True)
+class StudySpec:
+    """What a study trains and where it writes.
+
+    Attributes:
+        name: str, the study's name (its KerasTuner project).
+        task: str, a task of `relax_keras.tasks.TASKS`.
+        encoding: str, one of the task's encodings.
+        budgets: list of int, the parameter budgets.
+        depths: list of int, the depths L_W * L_T to train, in the order to run them.
+        weight_sets: list of int, the grid's L_W values.
+        repeats: list of int, the grid's L_T values.
+        baselines: bool, whether to train the task's Keras baselines at each budget.
+        learning_rates: list of float, tried on the first seed of every point.
+        seeds: list of int, the paired seeds (each fixes initialization and data order).
+        steps: int, training steps per trial (cosine decay to 0 over them).
+        evaluations: int, validation scores per trial.
+        output: str, the folder of the committed results (`results.csv`, ...).
+        directory: str, where KerasTuner keeps the study's state and trial records
+            (committed, so that a study resumes on a fresh machine).
+        sources: dict, data-source options (`local_dir`, `data_dir`, `source`).
+    """
+
+    name: str
+    task: str
+    encoding: str
+    budgets: tuple
+    depths: tuple
+    learning_rates: tuple
+    steps: int
+    output: str
+    weight_sets: tuple = (1, 2, 4, 8)
+    repeats: tuple = (1, 2, 4, 8)
+    baselines: bool = True
+    seeds: tuple = (0, 1, 2)
+    evaluations: int = 8
+    directory: str = "tuning/studies"
+    sources: dict = dataclasses.field(default_factory=dict)
+
+    # settings a resumed study may change: where things are, not what is trained
+    LOCATION_FIELDS = ("output", "directory", "sources")
+
+    def __post_init__(self):
+        task = tasks.get(self.task)
+        one_of("encoding", self.encoding, task.encodings)
+        for name in ("budgets", "depths", "weight_sets", "repeats", "seeds"):
+            values = getattr(self, name)
+            if not values or any(isinstance(v, bool) or not isinstance(v, int) or v < (0 if name == "seeds" else 1)
+                                 for v in values):
+                raise ValueError(f"Study {self.name!r}: `{name}` must be a non-empty list of "
+                                 f"{'integers >= 0' if name == 'seeds' else 'positive integers'}, got {values!r}.")
+            object.__setattr__(self, name, tuple(values))
+        rates = self.learning_rates
+        if not rates or any(isinstance(r, bool) or not isinstance(r, numbers.Real) or not 0 < r < 1 for r in rates):
+            raise ValueError(f"Study {self.name!r}: `learning_rates` must be a non-empty list of "
+                             f"numbers in (0, 1), got {rates!r}.")
+        object.__setattr__(self, "learning_rates", tuple(float(r) for r in rates))
+        for name in ("steps", "evaluations"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Study {self.name!r}: `{name}` must be a positive integer, got {value!r}.")
+        if self.steps % self.evaluations:
+            raise ValueError(f"Study {self.name!r}: `steps` ({self.steps}) must be a multiple of "
+                             f"`evaluations` ({self.evaluations}).")
+
+    @classmethod
+    def from_file(cls, path, **overrides):
+        """Reads a spec from JSON; `overrides` (not `None`) replace its fields."""
+        with open(path) as file:
+            fields = json.load(file)
+        known = {field.name for field in dataclasses.fields(cls)}
+        unknown = sorted(set(fields) - known)
+        if unknown:
+            raise ValueError(f"Study specification {path} has unknown keys {unknown}; known: {sorted(known)}.")
+        fields.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**fields)
+
+    def to_dict(self):
+        return {field.name: _plain(getattr(self, field.name)) for field in dataclasses.fields(self)}
+
+    def differences(self, other):
+        """Returns `{field: (self's, other's)}` for the fields, other than locations, in
+        which two specs (dicts) differ."""
+        mine = self.to_dict()
+        return {key: (mine.get(key), other.get(key)) for key in sorted(set(mine) | set(other))
+                if key not in self.LOCATION_FIELDS and mine.get(key) != other.get(key)}
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value

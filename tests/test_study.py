@@ -1,0 +1,219 @@
+"""The study: its oracle, paired seeds, the semantics fingerprint, resume and distribution."""
+
+import csv
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+from unittest import mock
+
+import numpy as np
+import pytest
+
+import keras
+from relax_keras import tasks
+from relax_keras.relax_block import ReLaXBlock
+from relax_keras.tuning import study
+from relax_keras.tuning.fingerprint import semantics_fingerprint
+from relax_keras.tuning.study_oracle import PENDING
+from relax_keras.tuning.study_oracle import StudyOracle
+from relax_keras.tuning.study_spec import StudySpec
+
+
+def ended(oracle, trial, metric):
+    oracle.update_trial(trial.trial_id, {"val_metric": metric})
+    trial.status = "COMPLETED"
+    oracle.end_trial(trial)
+
+
+def test_oracle_chooses_the_rate_on_the_first_seed_then_runs_the_others(tmp_path):
+    oracle = StudyOracle(["a", "b"], [0.001, 0.01, 0.1], [0, 1, 2], higher_is_better=False, idle_seconds=0)
+    oracle._set_project_dir(str(tmp_path), "study")
+    metrics = {0.001: 2.0, 0.01: 1.5, 0.1: 1.7}
+    served = []
+    first = [oracle.create_trial(f"worker{i}") for i in range(3)]  # a's three rates
+    assert [t.hyperparameters.values["learning_rate"] for t in first] == [0.001, 0.01, 0.1]
+    assert oracle.chosen_rate("a") is PENDING
+    # while a's rates run, another worker gets b's
+    served.append(oracle.create_trial("worker3").hyperparameters.values)
+    assert served[-1]["point"] == "b" and served[-1]["stage"] == "learning_rate"
+    for trial in first:
+        ended(oracle, trial, metrics[trial.hyperparameters.values["learning_rate"]])
+    assert oracle.chosen_rate("a") == 0.01
+    seeds = [oracle.create_trial(f"worker{i}").hyperparameters.values for i in range(2)]
+    assert [(v["point"], v["learning_rate"], v["seed"], v["stage"]) for v in seeds] == [
+        ("a", 0.01, 1, "seed"), ("a", 0.01, 2, "seed")]
+
+
+def test_oracle_waits_while_a_rate_runs_and_stops_when_all_ran(tmp_path):
+    oracle = StudyOracle(["a"], [0.01], [0, 1], higher_is_better=True, idle_seconds=0)
+    oracle._set_project_dir(str(tmp_path), "study")
+    rate_trial = oracle.create_trial("worker0")
+    assert oracle.create_trial("worker1").status == "IDLE"
+    ended(oracle, rate_trial, 0.9)
+    seed_trial = oracle.create_trial("worker1")
+    assert seed_trial.hyperparameters.values["seed"] == 1
+    ended(oracle, seed_trial, 0.8)
+    assert oracle.create_trial("worker0").status == "STOPPED"
+
+
+def test_a_seed_gives_every_point_the_same_batches(shared_data):
+    task = tasks.get("mnist")
+    sources = {"local_dir": shared_data / "mnist"}
+    first_batches = []
+    for model in ("relax", "dense"):
+        keras.utils.set_random_seed(3)  # as a trial does, then builds its model
+        task.build(model, "flat", 2, 2, 20_000, 1e-3)
+        batches = task.dataset("train", seed=3, training=True, sources=sources).take(3)
+        first_batches.append([labels.numpy() for _, labels in batches])
+    np.testing.assert_array_equal(first_batches[0], first_batches[1])
+    other = task.dataset("train", seed=4, training=True, sources=sources).take(1)
+    assert not np.array_equal(next(iter(other))[1].numpy(), first_batches[0][0])
+
+
+def test_fingerprint_is_the_same_for_both_engines_and_moves_with_the_semantics():
+    fingerprint, losses = semantics_fingerprint()
+    with mock.patch.object(ReLaXBlock, "engine", property(lambda self: "scan")):
+        assert semantics_fingerprint() == (fingerprint, losses)
+    # the bug of identical initial sets is a change of semantics
+    identical = lambda initializer: lambda shape, dtype=None: keras.ops.broadcast_to(
+        initializer(shape[1:], dtype=dtype), shape)
+    with mock.patch("relax_keras.switch_cell.bank_initializer", identical):
+        assert semantics_fingerprint()[0] != fingerprint
+
+
+def tiny_spec(tmp_path, shared_data, **fields):
+    spec = dict(name="tiny", task="mnist", encoding="flat", budgets=[8000], depths=[1, 2],
+                weight_sets=[1, 2], repeats=[1, 2], baselines=False, learning_rates=[0.003, 0.01],
+                seeds=[0, 1], steps=20, evaluations=2, output=str(tmp_path / "results"),
+                directory=str(tmp_path / "runs"), sources={"local_dir": str(shared_data / "mnist")})
+    spec.update(fields)
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def results(tmp_path):
+    with open(tmp_path / "results" / "results.csv") as file:
+        return list(csv.DictReader(file))
+
+
+def test_a_rerun_with_other_settings_or_semantics_is_refused(tmp_path, shared_data):
+    spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data))
+    fingerprint, _ = semantics_fingerprint()
+    project = tmp_path / "runs" / "tiny"
+    study.check_guard(project, spec, fingerprint)
+    study.check_guard(project, StudySpec.from_file(tiny_spec(tmp_path, shared_data, output="elsewhere")), fingerprint)
+    with pytest.raises(ValueError, match=r"other settings \(steps: now 40, recorded 20\)"):
+        study.check_guard(project, StudySpec.from_file(tiny_spec(tmp_path, shared_data, steps=40)), fingerprint)
+    with pytest.raises(ValueError, match="other model semantics .* this code: 0123456789"):
+        study.check_guard(project, spec, "0123456789")
+
+
+def test_results_of_other_semantics_are_never_appended_to(tmp_path):
+    table = tmp_path / "results.csv"
+    table.write_text("trial_id,fingerprint\n00,aaaaaaaaaa\n")
+    study.check_results(table, "aaaaaaaaaa")
+    with pytest.raises(ValueError, match=r"other model semantics \(fingerprints \['aaaaaaaaaa'\], this code: bbbbbbbbbb\)"):
+        study.check_results(table, "bbbbbbbbbb")
+
+
+@pytest.mark.parametrize("fields, message", [
+    (dict(task="cifar100"), "`task`, expected one of"),
+    (dict(encoding="chars"), "`encoding`, expected one of \\['rows', 'flat'\\], got 'chars'"),
+    (dict(budgets=[0]), "`budgets` must be a non-empty list of positive integers, got \\[0\\]"),
+    (dict(learning_rates=[0.0]), "`learning_rates` must be a non-empty list of numbers in \\(0, 1\\)"),
+    (dict(steps=25, evaluations=2), "`steps` \\(25\\) must be a multiple of `evaluations` \\(2\\)"),
+    (dict(colour="blue"), "unknown keys \\['colour'\\]"),
+])
+def test_bad_specifications_fail_before_any_work(tmp_path, shared_data, fields, message):
+    with pytest.raises(ValueError, match=message):
+        StudySpec.from_file(tiny_spec(tmp_path, shared_data, **fields))
+
+
+STUDY_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("study_*.json"))
+
+
+@pytest.mark.parametrize("path", STUDY_SPECS, ids=lambda p: p.name)
+def test_committed_study_specifications_load_and_fit_their_budgets(path):
+    spec = StudySpec.from_file(path)
+    points = study.study_points(spec)
+    assert points and spec.output == f"tuning/results/{spec.name}"
+    for point in points.values():
+        assert point.depth in spec.depths or point.model != "relax"
+    # the most weight sets at the smallest budget still fit
+    hardest = max((p for p in points.values() if p.budget == min(spec.budgets) and p.model == "relax"),
+                  key=lambda p: p.weight_sets)
+    model = tasks.get(spec.task).build("relax", spec.encoding, hardest.weight_sets, hardest.repeats,
+                                       hardest.budget, 1e-3)
+    assert model.count_params() <= hardest.budget
+
+
+def test_the_plan_runs_every_committed_study():
+    plan = (pathlib.Path(__file__).resolve().parents[1] / "tuning" / "run_studies.sh").read_text()
+    for path in STUDY_SPECS:
+        family, phase = path.stem[len("study_"):].rsplit("_", 1)
+        assert family in plan and phase in plan
+
+
+def study_command(spec):
+    return [sys.executable, "-m", "relax_keras", "study", "--spec", str(spec), "--verbose", "0"]
+
+
+ENVIRONMENT = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREADS": "1"}
+EXPECTED_TRIALS = 3 * (2 + 1)  # points (1, 1), (1, 2), (2, 1) x (rates + other seeds)
+
+
+@pytest.mark.slow
+def test_study_resumes_after_a_kill_and_runs_every_trial_once(tmp_path, shared_data):
+    spec = tiny_spec(tmp_path, shared_data)
+    process = subprocess.Popen(study_command(spec), env=ENVIRONMENT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while len(list((tmp_path / "runs" / "tiny").glob("trial_*/record.json"))) < 3 and time.time() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = len(list((tmp_path / "runs" / "tiny").glob("trial_*/record.json")))
+    assert 3 <= done < EXPECTED_TRIALS
+    rerun = subprocess.run(study_command(spec), env=ENVIRONMENT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    rows = results(tmp_path)
+    assert len(rows) == EXPECTED_TRIALS and all(row["status"] == "ok" for row in rows)
+    assert len({(r["model"], r["weight_sets"], r["repeats"], r["seed"], r["stage"], r["learning_rate"]) for r in rows}) == EXPECTED_TRIALS
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_distributed_study_on_loopback_runs_every_trial_once(tmp_path, shared_data):
+    spec = tiny_spec(tmp_path, shared_data)
+    port = str(free_port())
+    processes = {}
+    for tuner_id in ("chief", "tuner0", "tuner1"):
+        env = {**ENVIRONMENT, "KERASTUNER_TUNER_ID": tuner_id, "KERASTUNER_ORACLE_IP": "127.0.0.1",
+               "KERASTUNER_ORACLE_PORT": port}
+        processes[tuner_id] = subprocess.Popen(study_command(spec), env=env, stdout=subprocess.PIPE,
+                                               stderr=subprocess.STDOUT, text=True)
+    try:
+        for tuner_id, process in processes.items():
+            output, _ = process.communicate(timeout=400)
+            assert process.returncode == 0, f"{tuner_id}: {output[-3000:]}"
+    finally:
+        for process in processes.values():
+            process.kill()
+    rows = results(tmp_path)
+    assert len(rows) == EXPECTED_TRIALS and all(row["status"] == "ok" for row in rows)
+    keys = {(r["model"], r["weight_sets"], r["repeats"], r["seed"], r["stage"], r["learning_rate"]) for r in rows}
+    assert len(keys) == EXPECTED_TRIALS
+    ran_by = {json.loads(path.read_text())["tuner_id"]
+              for path in (tmp_path / "runs" / "tiny").glob("trial_*/record.json")}
+    assert ran_by == {"tuner0", "tuner1"}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs study specifications one after another, each as a KerasTuner chief and two workers
+# on loopback (one thread each, so two cores work); rerun it to resume where it stopped.
+#   bash tuning/run_studies.sh                      # the committed plan, in its order
+#   bash tuning/run_studies.sh tuning/specs/study_mnist_flat_d4.json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+plan=()
+for phase in d4 d8 rest; do
+  for family in mnist_flat mnist_rows shakespeare; do plan+=("tuning/specs/study_${family}_${phase}.json"); done
+done
+if [ $# -gt 0 ]; then specs=("$@"); else specs=("${plan[@]}"); fi
+export TF_CPP_MIN_LOG_LEVEL=3 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 KERASTUNER_ORACLE_IP=127.0.0.1
+mkdir -p tuning/logs
+for spec in "${specs[@]}"; do
+  name=$(basename "$spec" .json)
+  export KERASTUNER_ORACLE_PORT=$(python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  echo "$(date -u +%FT%TZ) $name on port $KERASTUNER_ORACLE_PORT"
+  KERASTUNER_TUNER_ID=chief relax-keras study --spec "$spec" > "tuning/logs/$name.chief.log" 2>&1 &
+  chief=$!
+  sleep 5  # the chief's oracle server starts first
+  KERASTUNER_TUNER_ID=tuner0 relax-keras study --spec "$spec" --verbose 0 > "tuning/logs/$name.tuner0.log" 2>&1 &
+  KERASTUNER_TUNER_ID=tuner1 relax-keras study --spec "$spec" --verbose 0 > "tuning/logs/$name.tuner1.log" 2>&1 &
+  wait
+  tail -n 1 "tuning/logs/$name.chief.log"
+done
