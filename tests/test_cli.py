@@ -1,5 +1,6 @@
 import csv
 import json
+import os
 
 import keras
 import pytest
@@ -105,7 +106,7 @@ def test_svhn_recipe_runs_end_to_end_on_official_layout_files(tmp_path, capsys):
     assert main(argv) == 0
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["params"] <= 20_000
-    assert set(metrics["metrics"]) == {"validation", "test"}
+    assert set(metrics["metrics"]) == {"validation"}  # the test split only when asked
     assert main(["evaluate", "svhn", "--model", str(run_dir / "model.keras"), "--local-dir", str(tmp_path)]) == 0
     assert '"split": "test"' in capsys.readouterr().out
 
@@ -123,3 +124,93 @@ def test_training_split_repeats_only_for_epochs_of_fixed_steps(steps_per_epoch, 
     infinite = dataset(args, "train").cardinality() == tf.data.INFINITE_CARDINALITY
     assert bool(infinite) == repeats
     assert dataset(args, "validation", shuffle=False).cardinality() > 0
+
+
+def test_test_split_is_scored_only_when_asked(mnist_train_args, tmp_path, monkeypatch, capsys):
+    from relax_keras.cli import train
+
+    splits = []
+    real_dataset = train.dataset
+    monkeypatch.setattr(train, "dataset", lambda args, split, **kw: splits.append(split) or real_dataset(args, split, **kw))
+    assert main(mnist_train_args) == 0
+    assert "test" not in splits
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert set(metrics["metrics"]) == {"validation"}
+    # MNIST's test files are not in ../shared/data: asking for the test split says so,
+    # before any work (the finished run is not moved aside)
+    assert main(mnist_train_args + ["--overwrite", "--score-test"]) == 2
+    assert "t10k" in capsys.readouterr().err
+    assert not list(tmp_path.glob("run.replaced-*"))
+
+
+def test_overwrite_moves_the_old_run_aside(mnist_train_args, tmp_path):
+    assert main(mnist_train_args) == 0
+    first = (tmp_path / "run" / "model.keras").read_bytes()
+    assert main(mnist_train_args + ["--overwrite"]) == 0
+    aside = list(tmp_path.glob("run.replaced-*"))
+    assert len(aside) == 1 and (aside[0] / "model.keras").read_bytes() == first
+
+
+@pytest.mark.parametrize("contents", ["notes.txt", "subdir"])
+def test_overwrite_never_touches_a_directory_that_is_not_a_run(mnist_train_args, tmp_path, contents):
+    target = tmp_path / "run"
+    target.mkdir()
+    (target / contents).mkdir() if contents == "subdir" else (target / contents).write_text("mine")
+    with pytest.raises(SystemExit, match="is not empty and is not a relax-keras run"):
+        main(mnist_train_args + ["--overwrite"])
+    assert sorted(p.name for p in target.iterdir()) == [contents]
+    assert not list(tmp_path.glob("run.replaced-*"))
+
+
+def test_output_naming_a_file_is_refused(mnist_train_args, tmp_path):
+    (tmp_path / "run").write_text("mine")
+    with pytest.raises(SystemExit, match="is a file; give a directory"):
+        main(mnist_train_args)
+    assert (tmp_path / "run").read_text() == "mine"
+
+
+@pytest.mark.parametrize("flag, value", [("--epochs", "0"), ("--epochs", "-1"), ("--learning-rate", "nan"),
+                                         ("--learning-rate", "-1"), ("--steps-per-epoch", "0"),
+                                         ("--weight-bits", "0"), ("--batch-size", "0")])
+def test_rejected_numbers_write_nothing(mnist_train_args, tmp_path, capsys, flag, value):
+    with pytest.raises(SystemExit):
+        main(mnist_train_args + [flag, value])
+    assert f"argument {flag}: expected a" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_model_error_is_reported_before_anything_is_written(mnist_train_args, tmp_path, capsys):
+    assert main(mnist_train_args + ["--schedule", "0,1,2"]) == 2
+    assert "schedule" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_second_process_on_the_same_run_is_refused(mnist_train_args, tmp_path):
+    from relax_keras.cli.run_directory import RunDirectory
+
+    holder = RunDirectory(tmp_path / "run")
+    holder.open({"task": "mnist"}, overwrite=False)
+    try:
+        with pytest.raises(SystemExit, match=rf"is in use by process {os.getpid()}"):
+            main(mnist_train_args)
+    finally:
+        holder.close()
+
+
+def test_an_interrupt_after_training_keeps_the_trained_model(mnist_train_args, tmp_path, monkeypatch):
+    from relax_keras.cli import train
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train, "finish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(mnist_train_args)
+    trained = (tmp_path / "run" / "model.keras").read_bytes()
+    monkeypatch.undo()
+    fits = []
+    monkeypatch.setattr(train, "fit", lambda *args: fits.append(args))
+    assert main(mnist_train_args) == 0
+    assert not fits  # evaluated, not retrained
+    assert (tmp_path / "run" / "model.keras").read_bytes() == trained
+    assert epochs_logged(tmp_path / "run") == [0, 1, 2]

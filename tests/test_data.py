@@ -184,7 +184,8 @@ def test_svhn_without_data_says_where_it_looked(tmp_path):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"split": "extra2"}, "`split`, expected one of ['train', 'test', 'extra', 'validation'], got 'extra2'"),
+        ({"split": "extra2"}, "`split`, expected one of ['train', 'test', 'extra', 'validation'], optionally sliced as in tfds (e.g. 'validation[:5000]'), got 'extra2'"),
+        ({"split": "validation[5:x]"}, "optionally sliced as in tfds (e.g. 'validation[:5000]'), got 'validation[5:x]'"),
         ({"encoding": "pixels"}, "`encoding`, expected one of ['rows', 'flat', 'image'], got 'pixels'"),
         ({"scaling": "minmax"}, "`scaling`, expected one of ['unit', 'standardize'], got 'minmax'"),
     ],
@@ -258,3 +259,17 @@ def test_context_windows_score_each_character_once():
     scored = "".join(vocabulary.decode(np.asarray(t)[context:]) for _, t, _ in batches for t in t)
     assert scored == text[context + 1 : context + 1 + len(scored)]
     assert len(text) - len(scored) - context - 1 < seq_len
+
+
+def test_image_splits_slice_as_in_tfds(shared_data):
+    from relax_keras.data.images import load_image_arrays
+
+    local = shared_data / "mnist"
+    images, labels = load_image_arrays("mnist", "validation", local_dir=local)
+    first, first_labels = load_image_arrays("mnist", "validation[:5000]", local_dir=local)
+    rest, rest_labels = load_image_arrays("mnist", "validation[5000:]", local_dir=local)
+    assert len(first) == len(rest) == 5000
+    np.testing.assert_array_equal(np.concatenate([first, rest]), images)
+    np.testing.assert_array_equal(np.concatenate([first_labels, rest_labels]), labels)
+    with pytest.raises(ValueError, match=r"holds no examples"):
+        load_image_arrays("mnist", "validation[10000:]", local_dir=local)

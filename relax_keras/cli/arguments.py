@@ -1,6 +1,31 @@
 """Command-line options shared by several `relax-keras` commands."""
 
+import argparse
+import math
+
 from relax_keras.cli.tasks import TASKS
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or str(value) != text.strip():
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def positive_float(text):
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return value
 
 
 def add_task(parser):
@@ -28,7 +53,7 @@ def add_model_options(parser):
                        help="multiplicative Gaussian node noise level")
     group.add_argument("--programming-noise", type=float,
                        help="relative weight-programming noise, per set per evaluation")
-    group.add_argument("--weight-bits", type=int, help="quantize the weight sets to this many bits")
+    group.add_argument("--weight-bits", type=positive_int, help="quantize the weight sets to this many bits")
     group.add_argument("--weight-limit", type=float, default=1.0,
                        help="largest weight magnitude, with --weight-bits")
 
@@ -39,6 +64,6 @@ def add_data_options(parser, batch_size=64):
                        help="where to read the data (default: try tfds, local files, bundled)")
     group.add_argument("--local-dir", help="directory with the official data files")
     group.add_argument("--data-dir", help="tfds data directory")
-    group.add_argument("--batch-size", type=int, default=batch_size)
-    group.add_argument("--seq-len", type=int, default=100, help="shakespeare window length")
+    group.add_argument("--batch-size", type=positive_int, default=batch_size)
+    group.add_argument("--seq-len", type=positive_int, default=100, help="shakespeare window length")
     group.add_argument("--seed", type=int, default=0)

@@ -3,9 +3,7 @@
 import csv
 import json
 import os
-import pathlib
 import platform
-import shutil
 import time
 
 import keras
@@ -15,10 +13,12 @@ from relax_keras.cli.tasks import EVALUATION_CONTEXT
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
 from relax_keras.cli.tasks import evaluate
+from relax_keras.cli.run_directory import RunDirectory
+from relax_keras.cli.run_directory import write_atomically
 
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 # options that do not change what is trained, so a resumed run may differ in them
-RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv")
+RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")
 
 
 def add_parser(subparsers):
@@ -33,15 +33,18 @@ def add_parser(subparsers):
     arguments.add_model_options(parser)
     arguments.add_data_options(parser)
     parser.add_argument("--weights", help="initial weights: a pretrained name or a .weights.h5 path")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--steps-per-epoch", type=int, help="limit the batches of an epoch")
-    parser.add_argument("--learning-rate", type=float, help="default: the zoo model's")
+    parser.add_argument("--epochs", type=arguments.positive_int, default=10)
+    parser.add_argument("--steps-per-epoch", type=arguments.positive_int, help="limit the batches of an epoch")
+    parser.add_argument("--learning-rate", type=arguments.positive_float, help="default: the zoo model's")
     parser.add_argument("--cosine-decay", action="store_true",
                         help="decay the learning rate to 0 over the run (cosine)")
     parser.add_argument("--policy", choices=POLICIES, default="float32", help="mixed precision")
     parser.add_argument("--jit", action="store_true", help="compile training steps with XLA")
     parser.add_argument("--output", required=True, help="the run directory")
-    parser.add_argument("--overwrite", action="store_true", help="replace a finished run")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="start again in a directory holding a run of relax-keras (the old run is moved aside)")
+    parser.add_argument("--score-test", action="store_true",
+                        help="also score the test split (do it once, for the model you chose on validation)")
     parser.add_argument("--verbose", type=int, default=1, help="Keras progress bar: 0, 1 or 2")
     parser.set_defaults(handler=run)
     return parser
@@ -55,42 +58,6 @@ class EpochSeconds(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs["epoch_seconds"] = time.perf_counter() - self._start
-
-
-def prepare_run_directory(output, settings, overwrite):
-    """Creates the run directory, or checks that an existing one can be resumed.
-
-    Returns `True` when an interrupted run is resumed.
-    """
-    run_dir = pathlib.Path(output)
-    config_path = run_dir / "run_config.json"
-    if run_dir.exists() and any(run_dir.iterdir()):
-        if overwrite:
-            shutil.rmtree(run_dir)
-        elif (run_dir / "metrics.json").exists():
-            raise SystemExit(
-                f"error: the run directory {run_dir} holds a finished run; pass "
-                "--overwrite to replace it or choose another --output."
-            )
-        elif not config_path.exists():
-            raise SystemExit(
-                f"error: {run_dir} is not empty and is not a relax-keras run; choose "
-                "another --output."
-            )
-        else:
-            previous = json.loads(config_path.read_text())
-            if previous != settings:
-                changed = sorted(k for k in settings.keys() | previous.keys()
-                                 if settings.get(k) != previous.get(k))
-                raise SystemExit(
-                    f"error: {run_dir} holds an interrupted run with other settings "
-                    f"({', '.join(changed)}); rerun it with the same options, pass "
-                    "--overwrite, or choose another --output."
-                )
-            return True
-    run_dir.mkdir(parents=True, exist_ok=True)
-    config_path.write_text(json.dumps(settings, indent=2) + "\n")
-    return False
 
 
 def plot_learning_curve(history_path, image_path, task):
@@ -128,12 +95,30 @@ def machine():
 
 def run(args):
     settings = {k: v for k, v in vars(args).items() if k not in RESUME_INDEPENDENT}
-    resumed = prepare_run_directory(args.output, settings, args.overwrite)
-    run_dir = pathlib.Path(args.output)
+    run_dir = RunDirectory(args.output)
+    run_dir.check(settings, args.overwrite)  # before any work: nothing written yet
     keras.utils.set_random_seed(args.seed)
     keras.config.set_dtype_policy(args.policy)
     model = build_model(args)
     train = dataset(args, "train")
+    validation = dataset(args, "validation", shuffle=False)
+    # read only when asked, and before any work, so that a missing test split fails early
+    test = dataset(args, "test", shuffle=False, evaluation=True) if args.score_test else None
+    action = run_dir.open(settings, args.overwrite)
+    try:
+        if run_dir.trained:
+            print(f"Training in {run_dir.path} had finished; evaluating its model.")
+            model = keras.saving.load_model(run_dir.path / "model.keras")
+        else:
+            if action == "resume":
+                print(f"Resuming the interrupted run in {run_dir.path}.")
+            fit(args, model, train, validation, run_dir.path)
+        finish(args, model, run_dir.path, settings, test)
+    finally:
+        run_dir.close()
+
+
+def fit(args, model, train, validation, path):
     optimizer = model.optimizer
     if args.cosine_decay:
         steps = args.steps_per_epoch or int(train.cardinality())
@@ -143,9 +128,6 @@ def run(args):
             clipnorm=optimizer.clipnorm,
         )
     model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
-    validation = dataset(args, "validation", shuffle=False)
-    if resumed:
-        print(f"Resuming the interrupted run in {run_dir}.")
     model.fit(
         train,
         validation_data=validation,
@@ -154,22 +136,25 @@ def run(args):
         verbose=args.verbose,
         callbacks=[
             EpochSeconds(),
-            keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
+            keras.callbacks.CSVLogger(str(path / "history.csv"), append=True),
             # after the CSV row, so that a resumed run neither loses nor repeats a row
-            keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
-            keras.callbacks.TensorBoard(str(run_dir / "logs")),
+            keras.callbacks.BackupAndRestore(str(path / "backup")),
+            keras.callbacks.TensorBoard(str(path / "logs")),
         ],
     )
-    model.save(run_dir / "model.keras")
+    temporary = path / ".model.tmp.keras"
+    model.save(temporary)
+    os.replace(temporary, path / "model.keras")  # the finished training survives an interrupt
+
+
+def finish(args, model, path, settings, test=None):
+    """Scores the validation split (and `test`, given with --score-test), then writes
+    metrics.json and the learning curve."""
     final_validation = dataset(args, "validation", shuffle=False, evaluation=True)
     metrics = {"validation": evaluate(args, model, final_validation)}
-    try:
-        test = dataset(args, "test", shuffle=False, evaluation=True)
-    except FileNotFoundError as error:
-        print(f"No test split evaluated: {error}")
-    else:
+    if test is not None:
         metrics["test"] = evaluate(args, model, test)
-    with open(run_dir / "history.csv") as file:
+    with open(path / "history.csv") as file:
         seconds = sum(float(row["epoch_seconds"]) for row in csv.DictReader(file))
     report = {
         "task": args.task,
@@ -182,6 +167,7 @@ def run(args):
         "keras": keras.__version__,
         "settings": settings,
     }
-    (run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
-    plot_learning_curve(run_dir / "history.csv", run_dir / "learning_curve.png", args.task)
+    plot_learning_curve(path / "history.csv", path / "learning_curve.png", args.task)
+    write_atomically(path / "metrics.json", json.dumps(report, indent=2) + "\n")
     print(json.dumps({"params": report["params"], **metrics}, indent=2))
+    print(f"wrote {path / 'model.keras'}, {path / 'metrics.json'}, history.csv, learning_curve.png, logs/")

@@ -1,0 +1,152 @@
+"""The study's statistics, from its committed CSVs: per-point summaries over paired
+seeds, the family comparisons with paired 95% intervals, convergence, the noise floor.
+
+Pure NumPy/SciPy over rows read from `results.csv` and `curves.csv`: every number of
+the study's report is computed here, from files in the repository.
+"""
+
+import collections
+import csv
+import dataclasses
+import math
+
+import numpy as np
+from scipy import stats
+
+from relax_keras import tasks
+
+# A trial has converged when its validation metric moved by less than this over the
+# last quarter of its curve (the last 2 of 8 evaluations).
+CONVERGENCE_TOLERANCE = {"nats_per_char": 0.01, "accuracy": 0.002}
+
+
+def read_rows(paths):
+    """Reads the rows of several `results.csv` files (each row's `study`: the name of
+    its folder); refuses to mix fingerprints."""
+    rows = []
+    for path in paths:
+        with open(path) as file:
+            rows += [{**row, "study": path.parent.name} for row in csv.DictReader(file)]
+    fingerprints = {row["fingerprint"] for row in rows}
+    if len(fingerprints) > 1:
+        raise ValueError(f"The tables {[str(p) for p in paths]} mix model semantics "
+                         f"(fingerprints {sorted(fingerprints)}); report them apart.")
+    return rows
+
+
+def read_curves(paths):
+    """Returns `{(study_output, trial_id): [(step, metric), ...]}`."""
+    curves = collections.defaultdict(list)
+    for path in paths:
+        with open(path) as file:
+            for row in csv.DictReader(file):
+                curves[(str(path.parent), row["trial_id"])].append((int(row["step"]), float(row["val_metric"])))
+    return curves
+
+
+@dataclasses.dataclass
+class Summary:
+    """A point's validation metric over its paired seeds at the chosen learning rate."""
+
+    point: tuple  # (task, encoding, budget, model, weight_sets, repeats)
+    learning_rate: float
+    by_seed: dict  # seed -> metric
+    params: int
+
+    @property
+    def values(self):
+        return np.array([self.by_seed[seed] for seed in sorted(self.by_seed)])
+
+    @property
+    def mean(self):
+        return float(self.values.mean())
+
+    @property
+    def std(self):  # sample standard deviation
+        return float(self.values.std(ddof=1)) if len(self.values) > 1 else float("nan")
+
+    @property
+    def half_width(self):
+        return interval_half_width(self.values)
+
+
+def interval_half_width(values, confidence=0.95):
+    """Half the width of the t interval of the mean of `values` (nan for one value)."""
+    values = np.asarray(values, float)
+    if len(values) < 2:
+        return float("nan")
+    return float(stats.t.ppf(0.5 + confidence / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values)))
+
+
+def point_of(row):
+    w, r = int(row["weight_sets"] or 0), int(row["repeats"] or 0)
+    return (row["task"], row["encoding"], int(row["budget"]), row["model"], w, r)
+
+
+def summarize(rows):
+    """Returns `{point: Summary}` over the completed trials at each point's chosen rate
+    (the rate of its seed-stage trials; the best rate-stage trial where none ran yet)."""
+    by_point = collections.defaultdict(list)
+    for row in rows:
+        if row["status"] == "ok":
+            by_point[point_of(row)].append(row)
+    summaries = {}
+    for point, point_rows in by_point.items():
+        task = tasks.get(point[0])
+        seeded = [r for r in point_rows if r["stage"] == "seed"]
+        if seeded:
+            rate = float(seeded[0]["learning_rate"])
+        else:
+            best = point_rows[0]
+            for r in point_rows[1:]:
+                if task.better(float(r["val_metric"]), float(best["val_metric"])):
+                    best = r
+            rate = float(best["learning_rate"])
+        chosen = [r for r in point_rows if float(r["learning_rate"]) == rate]
+        summaries[point] = Summary(point, rate, {int(r["seed"]): float(r["val_metric"]) for r in chosen},
+                                   int(chosen[0]["params"]))
+    return summaries
+
+
+def paired_difference(a, b, higher_is_better):
+    """Returns `(mean, half_width, n)` of `a - b` over their common seeds, signed so that
+    positive means `a` is better."""
+    seeds = sorted(set(a.by_seed) & set(b.by_seed))
+    sign = 1 if higher_is_better else -1
+    differences = np.array([sign * (a.by_seed[s] - b.by_seed[s]) for s in seeds])
+    if not len(differences):
+        return float("nan"), float("nan"), 0
+    return float(differences.mean()), interval_half_width(differences), len(differences)
+
+
+def families(summaries, task_name, encoding, budget, depth):
+    """Returns the compared models of one (task, encoding, budget, depth): the RNN end
+    (L_W = 1), the DNN end (L_T = 1), and the best balanced ReLaX-Net (both > 1), each
+    a `Summary` or `None`; the balanced one chosen on its validation mean."""
+    task = tasks.get(task_name)
+    here = {p[4:]: s for p, s in summaries.items()
+            if p[:3] == (task_name, encoding, budget) and p[3] == "relax" and p[4] * p[5] == depth}
+    balanced = [s for (w, r), s in here.items() if w > 1 and r > 1]
+    best = None
+    for summary in balanced:
+        if best is None or task.better(summary.mean, best.mean):
+            best = summary
+    return {"rnn_end": here.get((1, depth)), "dnn_end": here.get((depth, 1)), "balanced": best}
+
+
+def best_of(summaries, task_name, encoding, budget, models):
+    """The summary with the best validation mean among `models` at one budget."""
+    task = tasks.get(task_name)
+    best = None
+    for point, summary in summaries.items():
+        if point[:3] == (task_name, encoding, budget) and point[3] in models:
+            if best is None or task.better(summary.mean, best.mean):
+                best = summary
+    return best
+
+
+def converged(curve, metric):
+    """Whether a validation curve moved by less than the tolerance over its last quarter."""
+    values = [value for _, value in sorted(curve)]
+    back = max(1, len(values) // 4)
+    return len(values) > back and abs(values[-1] - values[-1 - back]) < CONVERGENCE_TOLERANCE[metric]

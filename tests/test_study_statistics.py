@@ -1,0 +1,69 @@
+"""The study's statistics on small hand-made tables."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from relax_keras.tuning import study_statistics as st
+
+FIELDS = ["task", "encoding", "budget", "model", "weight_sets", "repeats", "stage", "learning_rate",
+          "seed", "params", "val_metric", "status", "fingerprint"]
+
+
+def row(model, w, r, rate, seed, metric, stage="seed", budget=1000, status="ok"):
+    return dict(task="mnist", encoding="flat", budget=str(budget), model=model, weight_sets=str(w),
+                repeats=str(r), stage=stage, learning_rate=str(rate), seed=str(seed), params="990",
+                val_metric=str(metric), status=status, fingerprint="f")
+
+
+def test_interval_is_the_t_interval_with_sample_std():
+    assert st.interval_half_width([1.0, 2.0, 3.0]) == pytest.approx(4.302653 / np.sqrt(3), rel=1e-6)
+    assert np.isnan(st.interval_half_width([1.0]))
+
+
+def test_summary_takes_the_chosen_rate_and_its_seeds_only():
+    rows = [row("relax", 2, 2, 0.01, 0, 0.90, "learning_rate"), row("relax", 2, 2, 0.001, 0, 0.95, "learning_rate"),
+            row("relax", 2, 2, 0.001, 1, 0.94), row("relax", 2, 2, 0.001, 2, 0.96),
+            row("relax", 2, 2, 0.003, 0, 0.10, "learning_rate", status="failed")]
+    summary = st.summarize(rows)[("mnist", "flat", 1000, "relax", 2, 2)]
+    assert summary.learning_rate == 0.001 and summary.by_seed == {0: 0.95, 1: 0.94, 2: 0.96}
+    assert summary.std == pytest.approx(0.01)
+
+
+def test_families_and_paired_differences():
+    rows = []
+    for seed, (rnn, balanced_a, balanced_b, dnn) in enumerate([(0.90, 0.93, 0.92, 0.95), (0.91, 0.94, 0.90, 0.94),
+                                                                (0.89, 0.95, 0.91, 0.96)]):
+        rows += [row("relax", 1, 4, 0.01, seed, rnn), row("relax", 2, 2, 0.01, seed, balanced_a),
+                 row("relax", 4, 1, 0.01, seed, dnn)]
+        rows.append(row("relax", 1, 1, 0.01, seed, balanced_b))  # depth 1: not a depth-4 family
+    family = st.families(st.summarize(rows), "mnist", "flat", 1000, 4)
+    assert family["balanced"].point[4:] == (2, 2) and family["rnn_end"].point[4:] == (1, 4)
+    mean, half, n = st.paired_difference(family["balanced"], family["rnn_end"], higher_is_better=True)
+    assert (mean, n) == (pytest.approx(0.04), 3) and half == pytest.approx(st.interval_half_width([0.03, 0.03, 0.06]))
+    mean, _, _ = st.paired_difference(family["balanced"], family["dnn_end"], higher_is_better=True)
+    assert mean == pytest.approx(-0.01)
+    # lower-is-better metrics keep "positive = first better"
+    assert st.paired_difference(family["balanced"], family["rnn_end"], higher_is_better=False)[0] == pytest.approx(-0.04)
+
+
+def test_convergence_reads_the_last_quarter_of_the_curve():
+    flat = [(k, 0.97 + 0.0001 * k) for k in range(8)]
+    rising = [(k, 0.90 + 0.01 * k) for k in range(8)]
+    assert st.converged(flat, "accuracy") and not st.converged(rising, "accuracy")
+
+
+def test_tables_of_different_semantics_are_not_mixed(tmp_path):
+    paths = []
+    for name, fingerprint in (("a", "f1"), ("b", "f2")):
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "results.csv"
+        with open(path, "w", newline="") as file:
+            writer = csv.DictWriter(file, FIELDS)
+            writer.writeheader()
+            writer.writerow({**row("relax", 1, 1, 0.01, 0, 0.9), "fingerprint": fingerprint})
+        paths.append(path)
+    assert st.read_rows(paths[:1])[0]["study"] == "a"
+    with pytest.raises(ValueError, match=r"mix model semantics \(fingerprints \['f1', 'f2'\]\)"):
+        st.read_rows(paths)

@@ -1,0 +1,229 @@
+"""Writes the study's report (tuning/results/README.md, figures, test.csv) from the
+committed CSVs; every number in it, and in README.md's verdict, is computed here.
+
+    python tuning/results/report.py               # tables and figures, validation only
+    python tuning/results/report.py --final-test  # once, at the end: the test split of the
+                                                  # configurations chosen on validation
+"""
+
+import argparse
+import collections
+import csv
+import json
+import pathlib
+
+import numpy as np
+
+from relax_keras import tasks
+from relax_keras.tuning import study_statistics as st
+
+HERE = pathlib.Path(__file__).resolve().parent
+STUDIES = HERE.parents[0] / "studies"
+TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
+               ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
+BASELINES = ("simple_rnn", "gru", "lstm", "dense")
+
+
+def fmt(value, metric, sign=False):
+    if value != value:  # nan
+        return "n/a"
+    if metric == "accuracy":
+        return f"{value * 100:+.2f}" if sign else f"{value * 100:.2f}%"
+    return f"{value:+.4f}" if sign else f"{value:.4f}"
+
+
+def summary_cell(summary, metric):
+    if summary is None:
+        return "not run yet"
+    scale = 100 if metric == "accuracy" else 1
+    digits = 2 if metric == "accuracy" else 4
+    return (f"{summary.mean * scale:.{digits}f} ± {summary.half_width * scale:.{digits}f}"
+            f" (n={len(summary.by_seed)})")
+
+
+def difference_cell(a, b, metric, higher_is_better):
+    if a is None or b is None:
+        return "n/a"
+    mean, half, n = st.paired_difference(a, b, higher_is_better)
+    scale = 100 if metric == "accuracy" else 1
+    digits = 2 if metric == "accuracy" else 4
+    verdict = "n/a" if half != half else ("better" if mean - half > 0 else "worse" if mean + half < 0 else "tie")
+    return f"{mean * scale:+.{digits}f} ± {half * scale:.{digits}f} ({verdict})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--final-test", action="store_true",
+                        help="score the test split of the chosen configurations (once, at the end)")
+    args = parser.parse_args()
+    results = sorted(HERE.glob("*/results.csv"))
+    if not results:
+        raise SystemExit("no study results under tuning/results/*/results.csv yet")
+    rows = st.read_rows(results)
+    curves = st.read_curves([p.with_name("curves.csv") for p in results])
+    summaries = st.summarize(rows)
+    lines = header(rows, results, curves)
+    chosen = []
+    for task_name, encoding in sorted({(p[0], p[1]) for p in summaries}):
+        lines += task_section(summaries, task_name, encoding, chosen)
+    if args.final_test:
+        final_test(rows, chosen, HERE / "test.csv")
+    if (HERE / "test.csv").exists():
+        lines += test_section(HERE / "test.csv")
+    lines += rate_section(summaries)
+    (HERE / "README.md").write_text("\n".join(lines) + "\n")
+    plot(summaries, HERE / "families.png")
+    print(f"wrote {HERE / 'README.md'}")
+
+
+def header(rows, results, curves):
+    ok = [r for r in rows if r["status"] == "ok"]
+    cpu_hours = sum(float(r["seconds"]) for r in ok) / 3600
+    converged = collections.defaultdict(list)
+    for (study_dir, trial_id), curve in curves.items():
+        metric = "nats_per_char" if "shakespeare" in study_dir else "accuracy"
+        converged[pathlib.Path(study_dir).name].append(st.converged(curve, metric))
+    lines = [
+        "# The study: does switching weight sets pay at a fixed parameter budget?",
+        "",
+        "Written by `python tuning/results/report.py` from the committed `*/results.csv` and",
+        "`*/curves.csv` (the KerasTuner records behind them are in `tuning/studies/`). Specs:",
+        "`tuning/specs/study_*.json`; run with `bash tuning/run_studies.sh` (resumable).",
+        "",
+        f"- semantics fingerprint: `{rows[0]['fingerprint']}`; commits: "
+        + ", ".join(f"`{c}`" for c in sorted({r['commit'] for r in rows})),
+        f"- machine: {sorted({r['cpu'] for r in rows})[0]}; TensorFlow {rows[0]['tensorflow']}, Keras {rows[0]['keras']}",
+        f"- trials: {len(ok)} completed ({len(rows) - len(ok)} infeasible or failed); training time "
+        f"{cpu_hours:.2f} CPU-hours (one thread per trial)",
+        "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
+        "chosen from {1e-3, 3e-3, 1e-2} on the validation split with seed 0, then seeds 1 and 2 at "
+        "the chosen rate; a seed fixes the initial weights and the order of the training batches "
+        "(paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
+        "test = the last 5,000 (the official test files are not at hand); Tiny Shakespeare: tfds's "
+        "90/5/5 splits, scored with 100 characters of unscored context.",
+        "- intervals: mean ± half-width of the 95% t interval over seeds (sample std); paired "
+        "differences over the same seeds, positive = the first model better; 'better' / 'worse' "
+        "only where the interval excludes 0.",
+        f"- convergence (validation moved by less than {st.CONVERGENCE_TOLERANCE['nats_per_char']} nats "
+        f"or {st.CONVERGENCE_TOLERANCE['accuracy'] * 100:.1f} points over the last quarter of training): "
+        + "; ".join(f"{name} {sum(v)}/{len(v)}" for name, v in sorted(converged.items())),
+        "",
+    ]
+    return lines
+
+
+def task_section(summaries, task_name, encoding, chosen):
+    task = tasks.get(task_name)
+    metric, higher = task.metric, task.higher_is_better
+    budgets = sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)})
+    depths = sorted({p[4] * p[5] for p in summaries if p[:2] == (task_name, encoding) and p[3] == "relax"})
+    lines = [f"## {TASK_LABELS.get((task_name, encoding), task_name + ' ' + encoding)}", "",
+             "| budget | depth | RNN end (1, D) | best balanced (L_W, L_T) | DNN end (D, 1) | "
+             "balanced - RNN end | balanced - DNN end |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for budget in budgets:
+        for depth in depths:
+            fam = st.families(summaries, task_name, encoding, budget, depth)
+            if not any(fam.values()):
+                continue
+            balanced = fam["balanced"]
+            name = f"({balanced.point[4]}, {balanced.point[5]}) " if balanced else ""
+            lines.append(
+                f"| {budget:,} | {depth} | {summary_cell(fam['rnn_end'], metric)} | "
+                f"{name}{summary_cell(balanced, metric)} | {summary_cell(fam['dnn_end'], metric)} | "
+                f"{difference_cell(balanced, fam['rnn_end'], metric, higher)} | "
+                f"{difference_cell(balanced, fam['dnn_end'], metric, higher)} |")
+            chosen += [s for s in fam.values() if s is not None]
+    lines += ["", "| budget | best ReLaX-Net (L_W >= 2) | best Keras baseline | ReLaX - baseline | "
+              "noise floor: ReLaX (1, 1) - SimpleRNN |", "| --- | --- | --- | --- | --- |"]
+    for budget in budgets:
+        relax = st.best_of({p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
+        baseline = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+        single = summaries.get((task_name, encoding, budget, "relax", 1, 1))
+        simple = summaries.get((task_name, encoding, budget, "simple_rnn", 0, 0))
+        describe = lambda s: "not run yet" if s is None else (
+            f"{s.point[3] if s.point[3] != 'relax' else f'({s.point[4]}, {s.point[5]})'} "
+            f"{summary_cell(s, metric)}")
+        lines.append(f"| {budget:,} | {describe(relax)} | {describe(baseline)} | "
+                     f"{difference_cell(relax, baseline, metric, higher)} | "
+                     f"{difference_cell(single, simple, metric, higher)} |")
+        chosen += [s for s in (relax, baseline) if s is not None]
+    return lines + [""]
+
+
+def rate_section(summaries):
+    lines = ["## Every point: chosen learning rate and validation metric", "",
+             "| task | encoding | budget | model | L_W | L_T | parameters | rate | mean ± 95% | sample std | seeds |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for point, s in sorted(summaries.items()):
+        metric = tasks.get(point[0]).metric
+        lines.append(f"| {point[0]} | {point[1]} | {point[2]:,} | {point[3]} | {point[4] or ''} | "
+                     f"{point[5] or ''} | {s.params:,} | {s.learning_rate:g} | {summary_cell(s, metric)} | "
+                     f"{fmt(s.std, metric)} | {len(s.by_seed)} |")
+    return lines
+
+
+def test_section(path):
+    """The test split of the configurations chosen on validation, scored once."""
+    with open(path) as file:
+        rows = list(csv.DictReader(file))
+    groups = collections.defaultdict(list)
+    for row in rows:
+        groups[tuple(row[k] for k in ("task", "encoding", "budget", "model", "weight_sets", "repeats"))].append(
+            float(row["test_metric"]))
+    lines = ["## Test split, scored once for the configurations chosen on validation", "",
+             "| task | encoding | budget | model | L_W | L_T | test mean ± 95% | seeds |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (task_name, encoding, budget, model, w, r), values in sorted(groups.items()):
+        scale, digits = (100, 2) if tasks.get(task_name).metric == "accuracy" else (1, 4)
+        lines.append(f"| {task_name} | {encoding} | {int(budget):,} | {model} | {w if w != '0' else ''} | "
+                     f"{r if r != '0' else ''} | {np.mean(values) * scale:.{digits}f} ± "
+                     f"{st.interval_half_width(values) * scale:.{digits}f} | {len(values)} |")
+    return lines + [""]
+
+
+def plot(summaries, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = sorted({(p[0], p[1]) for p in summaries})
+    figure, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 4), squeeze=False)
+    for axis, (task_name, encoding) in zip(axes[0], groups):
+        budgets = sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)})
+        series = collections.defaultdict(list)
+        for budget in budgets:
+            fam = st.families(summaries, task_name, encoding, budget, 4)
+            fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+            for name, s in fam.items():
+                if s is not None:
+                    series[name].append((budget, s.mean, s.half_width))
+        for name, points in series.items():
+            x, y, e = zip(*points)
+            axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=name)
+        axis.set_xscale("log")
+        axis.set_xlabel("parameter budget")
+        axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
+        axis.set_title(f"{task_name} {encoding}, depth 4")
+        axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def final_test(rows, chosen, path):
+    """Reads the sealed test figures of the chosen configurations' trials, and no others."""
+    wanted = {s.point: s.learning_rate for s in chosen}
+    fields = ["task", "encoding", "budget", "model", "weight_sets", "repeats", "learning_rate", "seed"]
+    out = []
+    for row in rows:
+        if row["status"] == "ok" and wanted.get(st.point_of(row)) == float(row["learning_rate"]):
+            sealed = STUDIES / row["study"] / f"trial_{row['trial_id']}" / "sealed_test.json"
+            out.append({**{f: row[f] for f in fields}, "test_metric": json.loads(sealed.read_text())["test_metric"]})
+    with open(path, "w", newline="") as file:
+        writer = csv.DictWriter(file, fields + ["test_metric"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(out)
+
+
+if __name__ == "__main__":
+    main()
