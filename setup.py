@@ -25,6 +25,7 @@ setup(
         # tfds builders import it, but tensorflow-datasets does not declare it.
         "importlib_resources",
         "keras-tuner",
+        "scikit-learn",  # KerasTuner's BayesianOptimization (`relax-keras tune --tuner bayesian`)
         "matplotlib",
         "tensorboard",  # the training logs of `relax-keras train`
         "scipy",  # reads the official SVHN .mat files

@@ -214,3 +214,19 @@ def test_an_interrupt_after_training_keeps_the_trained_model(mnist_train_args, t
     assert not fits  # evaluated, not retrained
     assert (tmp_path / "run" / "model.keras").read_bytes() == trained
     assert epochs_logged(tmp_path / "run") == [0, 1, 2]
+
+
+@pytest.mark.parametrize("length, message", [("0", "expected a positive integer"),
+                                             ("1000000000", "expected at most 100,000 characters")])
+def test_generate_refuses_lengths_it_cannot_serve(capsys, length, message):
+    with pytest.raises(SystemExit):
+        main(["generate", "--length", length])
+    assert message in capsys.readouterr().err
+
+
+def test_version(capsys):
+    from relax_keras import __version__
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"relax-keras {__version__}"

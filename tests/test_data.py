@@ -1,5 +1,6 @@
 import gzip
 import hashlib
+import time
 
 import numpy as np
 import pytest
@@ -172,13 +173,55 @@ def test_bad_svhn_mat_files_fail_clearly(tmp_path, overrides, message):
     assert message in str(raised.value)
 
 
-def test_svhn_without_data_says_where_it_looked(tmp_path):
+def test_svhn_without_data_says_where_it_looked(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError) as raised:
         data.svhn("train", local_dir=tmp_path, data_dir=str(tmp_path / "tfds"))
     message = str(raised.value)
+    assert f"No svhn files in the given local_dir {tmp_path}" in message  # no other source tried
+    assert f"{tmp_path} (for train_32x32.mat)" in message
+    assert "train_32x32.mat, test_32x32.mat" in message  # how to obtain them
+    monkeypatch.setenv(sources.ENVIRONMENT_VARIABLE, str(tmp_path))
+    with pytest.raises(FileNotFoundError) as raised:
+        data.svhn("train", data_dir=str(tmp_path / "tfds"))
+    message = str(raised.value)
     assert f"{tmp_path} (for train_32x32.mat)" in message
     assert "tfds `svhn_cropped` prepared in" in message
-    assert "train_32x32.mat, test_32x32.mat" in message  # how to obtain them
+    assert "svhn_cropped` prepared" in message and "did not answer" in message
+
+
+def test_a_mistyped_local_dir_never_falls_back_to_the_bundled_text(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No tiny_shakespeare files in the given local_dir"):
+        data.tiny_shakespeare("train", local_dir=tmp_path / "typo")
+
+
+def test_tfds_asked_for_offline_fails_at_once(tmp_path):
+    start = time.perf_counter()
+    with pytest.raises(FileNotFoundError, match="did not answer"):
+        data.mnist("train", source="tfds", data_dir=str(tmp_path / "tfds"))
+    assert time.perf_counter() - start < 5
+
+
+def test_cifar10_from_a_local_directory_says_it_needs_tfds(tmp_path):
+    with pytest.raises(ValueError, match="cifar10 cannot be read from local files .* Prepare tfds `cifar10`"):
+        data.image_dataset("cifar10", "train", local_dir=tmp_path)
+
+
+def write_idx(path, array, magic):
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    with gzip.open(path, "wb") as file:
+        file.write(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.mark.parametrize("images_shape, labels, message", [
+    ((10_050, 28, 28), np.r_[np.arange(10_049) % 10, 10], r"hold 1 values outside \[0, 10\), e.g. 10"),
+    ((10_050, 32, 32), np.arange(10_050) % 10, r"have shape \(32, 32, 1\), expected \(28, 28, 1\)"),
+    ((500, 28, 28), np.arange(500) % 10, "holds 500 images; the validation split is its last 10000"),
+])
+def test_mnist_files_that_are_not_mnist_are_refused(tmp_path, images_shape, labels, message):
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", np.zeros(images_shape), 2051)
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", labels, 2049)
+    with pytest.raises(ValueError, match=message):
+        data.mnist("train", local_dir=tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_corrupted_or_other_version_fails_clearly(tmp_path):
     export(model, tmp_path / "m", overwrite=True)
     description = json.loads(path.read_text())
     path.write_text(json.dumps({**description, "version": 99}))
-    with pytest.raises(ValueError, match="has format version 99; this relax-keras reads version 1"):
+    with pytest.raises(ValueError, match="has format version 99; this relax-keras reads version 2"):
         load(path)
     path.write_text("{not json")
     with pytest.raises(ValueError, match="is not a valid hardware description"):
@@ -123,3 +123,38 @@ print("ok")
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def block_stage(description):
+    return next(stage for stage in description["stages"] if stage["type"] == "relax_block")
+
+
+TAMPERING = [
+    ("a shortened schedule", lambda d: block_stage(d).update(switch_positions=block_stage(d)["switch_positions"][:-1]),
+     r"field `switch_positions` is .* expected a list of weight_sets \* repeats = 6 integers in \[0, 3\)"),
+    ("a negative set index", lambda d: block_stage(d)["switch_positions"].__setitem__(0, -1),
+     r"field `switch_positions` is \[-1,"),
+    ("an unknown activation", lambda d: block_stage(d).update(activation="swish"),
+     r"field `activation` is 'swish', expected one of"),
+    ("another injection mode", lambda d: block_stage(d).update(input_injection="last"),
+     r"field `input_injection` is 'last'"),
+    ("an unknown stage type", lambda d: d["stages"][0].update(type="conv"), r"field `type` is 'conv'"),
+    ("a wrong width", lambda d: block_stage(d).update(units=8), r"field `arrays.kernel \(shape\)` is \(120, 9\), expected shape \(any, 8\)"),
+    ("more weight sets", lambda d: block_stage(d).update(weight_sets=4, switch_positions=[0, 1, 2, 3, 0, 1, 2, 3]),
+     r"field `switch_positions`|field `arrays.recurrent_kernel \(shape\)`"),
+    ("a valid but different activation", lambda d: block_stage(d).update(activation="relu"),
+     r"was edited after export: field `digest`"),
+    ("a valid but different injection", lambda d: block_stage(d).update(input_injection="first"),
+     r"was edited after export: field `digest`"),
+]
+
+
+@pytest.mark.parametrize("case, edit, message", TAMPERING, ids=[case for case, _, _ in TAMPERING])
+def test_an_edited_description_fails_naming_the_field(tmp_path, case, edit, message):
+    model = zoo.image_relax((12, 10, 1), classes=5, encoding="flat", weight_sets=3, repeats=2, units=9)
+    path = export(model, tmp_path / "m")
+    description = json.loads(path.read_text())
+    edit(description)
+    path.write_text(json.dumps(description))
+    with pytest.raises(ValueError, match=message):
+        load(path)

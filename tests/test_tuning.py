@@ -184,3 +184,22 @@ def test_sweep_walks_seed_by_seed_and_keeps_the_depths_asked_for():
     assert points == expected
     equal_depth = sweep_points("mnist", (1, 2, 4), (1, 2, 4), (0,), ("rows",), (), depths={4})
     assert [(w, r) for _, _, w, r, _ in equal_depth] == [(1, 4), (2, 2), (4, 1)]
+
+
+def test_a_tuning_job_rerun_with_other_settings_is_refused(shared_data, tmp_path, capsys):
+    assert main(tune_argv(shared_data, tmp_path, 1)) == 0
+    assert f"Tuning job in {tmp_path / 'job'}" in capsys.readouterr().out
+    assert (tmp_path / "job" / "best_model.keras").is_file()
+    argv = tune_argv(shared_data, tmp_path, 1)
+    argv[argv.index("--epochs") + 1] = "2"
+    assert main(argv) == 2
+    assert "was started with other settings (epochs: now 2, recorded 1)" in capsys.readouterr().err
+    assert main(tune_argv(shared_data, tmp_path, 2)) == 0  # more trials of the same job
+
+
+def test_a_sweep_rerun_with_other_settings_is_refused(shared_data, tmp_path, capsys):
+    from relax_keras.tuning.settings_guard import check_settings
+
+    check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 1}, "The sweep")
+    with pytest.raises(ValueError, match=r"other settings \(epochs: now 3, recorded 1\)"):
+        check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 3}, "The sweep")

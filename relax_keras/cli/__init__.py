@@ -20,6 +20,9 @@ def build_parser():
         description="Simulate, train and inspect ReLaX-Nets (reused layers behind fast "
         "weight switches).",
     )
+    from relax_keras import __version__
+
+    parser.add_argument("--version", action="version", version=f"relax-keras {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     train.add_parser(subparsers)
     evaluate.add_parsers(subparsers)

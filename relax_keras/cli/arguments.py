@@ -17,6 +17,16 @@ def positive_int(text):
     return value
 
 
+def characters(text):
+    """argparse type: a number of characters to generate, 1 to 100,000."""
+    from relax_keras.zoo.generation import MOST_CHARACTERS
+
+    value = positive_int(text)
+    if value > MOST_CHARACTERS:
+        raise argparse.ArgumentTypeError(f"expected at most {MOST_CHARACTERS:,} characters, got {text!r}")
+    return value
+
+
 def positive_float(text):
     """argparse type: a finite number > 0."""
     try:

@@ -36,7 +36,8 @@ def add_parsers(subparsers):
     )
     _add_model_source(generate_parser)
     generate_parser.add_argument("--prompt", default="ROMEO:\n")
-    generate_parser.add_argument("--length", type=int, default=300)
+    generate_parser.add_argument("--length", type=arguments.characters, default=300,
+                                 help="characters to generate, at most 100,000")
     generate_parser.add_argument("--temperature", type=float, default=0.8)
     generate_parser.add_argument("--seed", type=int, default=0)
     generate_parser.set_defaults(handler=run_generate, task="shakespeare")

@@ -31,8 +31,18 @@ def add_parser(subparsers):
     parser.set_defaults(handler=run)
 
 
+# what every row of a sweep is trained with (the grid itself may grow between runs)
+SWEEP_SETTINGS = ("task", "budget", "epochs", "steps_per_epoch", "batch_size", "seq_len", "seed")
+
+
 def run(args):
+    import pathlib
+
+    from relax_keras.tuning.settings_guard import check_settings
     from relax_keras.tuning.sweep import run_sweep
+
+    check_settings(pathlib.Path(args.output) / "sweep_settings.json",
+                   {key: getattr(args, key) for key in SWEEP_SETTINGS}, f"The sweep in {args.output}")
 
     validation = dataset(args, "validation", shuffle=False, evaluation=True)
     key = "loss" if args.task == "shakespeare" else "accuracy"

@@ -2,12 +2,18 @@
 
 import argparse
 import json
+import os
+import pathlib
 
 from relax_keras.cli import arguments
 from relax_keras.cli.tasks import dataset
 from relax_keras.cli.train import POLICIES
+from relax_keras.tuning.settings_guard import check_settings
 
 STRATEGIES = ("default", "mirrored")
+# what a job trains; `max_trials` may grow between runs of the same job
+JOB_SETTINGS = ("task", "budget", "depth", "encoding", "tuner", "epochs", "steps_per_epoch", "policy",
+                "strategy", "batch_size", "seq_len", "seed", "source", "local_dir", "data_dir")
 
 
 def add_parser(subparsers):
@@ -58,6 +64,10 @@ def run(args):
         load_spec(args.parser, args)
     if args.task is None or args.budget is None:
         raise ValueError("`relax-keras tune` needs a task and --budget (or a --spec that gives them).")
+    project = pathlib.Path(args.directory) / (args.project_name or f"{args.task}_{args.budget}")
+    check_settings(project / "job_settings.json", {key: getattr(args, key) for key in JOB_SETTINGS},
+                   f"The tuning job {project}")
+    print(f"Tuning job in {project}")
     strategy = None
     if args.strategy == "mirrored":
         import tensorflow as tf
@@ -74,3 +84,6 @@ def run(args):
     best = tuner.oracle.get_best_trials(1)
     if best:
         print(json.dumps({"best": best[0].hyperparameters.values, "val_loss": best[0].score}))
+        if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief":  # not on a worker
+            tuner.get_best_models(1)[0].save(project / "best_model.keras")
+            print(f"wrote {project / 'best_model.keras'}")

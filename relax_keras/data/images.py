@@ -68,6 +68,17 @@ def load_image_arrays(name, split, source=None, local_dir=None, data_dir=None):
     return images, labels
 
 
+def check_contents(spec, split, images, labels):
+    """Raises `ValueError` when images or labels do not match the dataset's spec."""
+    if tuple(images.shape[1:]) != tuple(spec.image_shape):
+        raise ValueError(f"The {split!r} images of {spec.name} have shape {tuple(images.shape[1:])}, "
+                         f"expected {tuple(spec.image_shape)}: are these {spec.name}'s files?")
+    if len(labels) and (labels.min() < 0 or labels.max() >= spec.classes):
+        bad = labels[(labels < 0) | (labels >= spec.classes)]
+        raise ValueError(f"The {split!r} labels of {spec.name} hold {len(bad)} values outside "
+                         f"[0, {spec.classes}), e.g. {int(bad[0])}: the label file is damaged or not {spec.name}'s.")
+
+
 def _load_split(spec, split, source, local_dir, data_dir):
     official = "train" if split == "validation" else split
     files = spec.local_files[official]
@@ -81,7 +92,12 @@ def _load_split(spec, split, source, local_dir, data_dir):
             where.download_and_prepare()
         arrays = tfds.as_numpy(where.as_dataset(split=official, batch_size=-1))
         images, labels = arrays["image"], arrays["label"].astype(np.int64)
+    check_contents(spec, official, images, labels)
     if official == "train" and spec.validation_size:
+        if len(images) <= spec.validation_size:
+            raise ValueError(
+                f"The training split of {spec.name} holds {len(images)} images; the validation "
+                f"split is its last {spec.validation_size}, so it needs more than that.")
         cut = len(images) - spec.validation_size
         return (images[cut:], labels[cut:]) if split == "validation" else (images[:cut], labels[:cut])
     return images, labels

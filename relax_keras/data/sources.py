@@ -3,12 +3,13 @@ copy bundled in the package.
 
 Unless the caller names a source, they are tried in this order:
 
-1. a local directory the caller gives (`local_dir`) or the environment variable
-   `RELAX_KERAS_DATA` names (the files in it, or in its subfolder named after the
-   dataset), when it holds the official files;
+1. a local directory the caller gives (`local_dir`: it must hold the official files,
+   no other source is tried) or the environment variable `RELAX_KERAS_DATA` names
+   (the files in it, or in its subfolder named after the dataset);
 2. tfds, when the dataset is already prepared in `data_dir`;
 3. tfds download, only when the dataset's host answers within a second or two, so
-   that an offline machine never waits on a download that cannot succeed;
+   that an offline machine never waits on a download that cannot succeed (also with
+   `source="tfds"`);
 4. the copy bundled in the package (Tiny Shakespeare only).
 """
 
@@ -83,12 +84,20 @@ def resolve_source(spec, split_files, source=None, local_dir=None, data_dir=None
             f"{ENVIRONMENT_VARIABLE} to name the directory with the official files "
             f"{list(split_files)}."
         )
+    if not split_files and (source == "local" or local_dir is not None):
+        raise ValueError(
+            f"{spec.name} cannot be read from local files (got local_dir={local_dir!r}, "
+            f"source={source!r}): {spec.how_to_obtain}")
     looked = []
-    if source in (None, "local"):
+    if source in (None, "local") and split_files:
         for directory in candidate_directories(local_dir, spec.name):
             if all((directory / name).is_file() for name in split_files):
                 return "local", directory
             looked.append(f"{directory} (for {', '.join(split_files)})")
+        if local_dir is not None:  # asked for: never fall back to another source silently
+            raise FileNotFoundError(
+                f"No {spec.name} files in the given local_dir {local_dir}: looked in "
+                + "; ".join(looked) + f". {spec.how_to_obtain}")
     if source in (None, "tfds"):
         # a builder is made only where tfds has a folder for the dataset or may download
         if (tfds_data_dir(data_dir) / spec.tfds_name).is_dir():
@@ -96,7 +105,7 @@ def resolve_source(spec, split_files, source=None, local_dir=None, data_dir=None
             if builder.is_prepared():
                 return "tfds", builder
         looked.append(f"tfds `{spec.tfds_name}` prepared in {tfds_data_dir(data_dir)}")
-        if source == "tfds" or host_answers(spec.download_host):
+        if host_answers(spec.download_host):  # an offline machine never waits on a download
             return "tfds", tfds_builder(spec.tfds_name, data_dir)
         looked.append(f"tfds download ({spec.download_host} did not answer)")
     if source in (None, "bundled") and spec.bundled_file is not None:

@@ -8,6 +8,7 @@ import numpy as np
 import relax_keras
 from relax_keras.hardware.spec import FORMAT
 from relax_keras.hardware.spec import FORMAT_VERSION
+from relax_keras.hardware.spec import description_digest
 from relax_keras.hardware.spec import paths
 from relax_keras.hardware.spec import sha256
 from relax_keras.physics import NONLINEARITIES
@@ -110,6 +111,7 @@ def export(model, path, overwrite=False):
         "arrays": {"file": npz_path.name, "sha256": sha256(npz_path)},
         "stages": stages,
     }
+    description["digest"] = description_digest(description, npz_path.read_bytes())
     json_path.write_text(json.dumps(description, indent=2) + "\n")
     return json_path
 

@@ -3,6 +3,8 @@
 JSON (`<name>.json`):
     format: "relax-keras-hardware"; version: FORMAT_VERSION; dtype: "float32";
     model: the Keras model's name; arrays: the `.npz` file name and its sha256;
+    digest: the sha256 of the description itself (without this field) and the `.npz`,
+        so that an edit of either file is found;
     stages: the model's layers in order, each a dict with a `type` of
         "embedding" (ids -> vectors; `vocabulary` for characters),
         "reshape" (`target_shape`),
@@ -22,7 +24,7 @@ import pathlib
 import numpy as np
 
 FORMAT = "relax-keras-hardware"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a digest over both files, and the description validated at load
 
 
 def paths(path):
@@ -36,6 +38,12 @@ def sha256(path):
     return hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
 
 
+def description_digest(description, npz_bytes):
+    """The sha256 of a description (without its `digest`) and its `.npz` bytes."""
+    canonical = json.dumps({k: v for k, v in description.items() if k != "digest"}, sort_keys=True)
+    return hashlib.sha256(canonical.encode() + npz_bytes).hexdigest()
+
+
 def load(path):
     """Reads a hardware description written by `relax_keras.hardware.export`.
 
@@ -46,9 +54,11 @@ def load(path):
         The description as a dict, with `"arrays"` holding the NumPy arrays.
 
     Raises:
-        ValueError: when the files are missing, corrupted, or of another format
-            version.
+        ValueError: when the files are missing, corrupted, edited (a field that does
+            not fit its arrays or the format is named), or of another format version.
     """
+    from relax_keras.hardware.validate import validate
+
     json_path, npz_path = paths(path)
     for file in (json_path, npz_path):
         if not file.is_file():
@@ -64,18 +74,26 @@ def load(path):
             f"{json_path} has format version {spec.get('version')!r}; this relax-keras "
             f"reads version {FORMAT_VERSION}. Export the model again with this version."
         )
-    digest = sha256(npz_path)
+    npz_bytes = npz_path.read_bytes()
+    digest = hashlib.sha256(npz_bytes).hexdigest()
     if digest != spec["arrays"]["sha256"]:
         raise ValueError(
             f"{npz_path} is corrupted or does not belong to {json_path}: sha256 "
             f"{digest}, expected {spec['arrays']['sha256']}."
         )
+    recorded_digest = spec.get("digest")
     with np.load(npz_path, allow_pickle=False) as arrays:
         spec["arrays"] = {name: arrays[name] for name in arrays.files}
     missing = sorted(
-        {name for stage in spec["stages"] for name in stage["arrays"].values()}
-        - spec["arrays"].keys()
+        {name for stage in spec.get("stages", []) if isinstance(stage.get("arrays"), dict)
+         for name in stage["arrays"].values()} - spec["arrays"].keys()
     )
     if missing:
         raise ValueError(f"{npz_path} lacks the arrays {missing} that {json_path} names.")
+    validate(spec)
+    unloaded = {**spec, "arrays": json.loads(json_path.read_text())["arrays"]}
+    if recorded_digest != description_digest(unloaded, npz_bytes):
+        raise ValueError(
+            f"{json_path} was edited after export: field `digest` ({recorded_digest!r}) does not "
+            "match the description and its arrays. Export the model again.")
     return spec

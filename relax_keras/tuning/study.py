@@ -20,6 +20,7 @@ import pathlib
 
 from relax_keras import tasks
 from relax_keras.tuning.fingerprint import semantics_fingerprint
+from relax_keras.tuning.settings_guard import describe_differences
 from relax_keras.tuning.study_grid import grid_points
 from relax_keras.tuning.study_oracle import StudyOracle
 from relax_keras.tuning.study_tuner import RECORD
@@ -64,9 +65,8 @@ def check_guard(project, spec, fingerprint):
     guard = project / GUARD
     if guard.exists():
         recorded = json.loads(guard.read_text())
-        differences = spec.differences(recorded["spec"])
-        if differences:
-            listed = "; ".join(f"{key}: now {now!r}, recorded {then!r}" for key, (now, then) in differences.items())
+        listed = describe_differences(spec.to_dict(), recorded["spec"], ignore=spec.LOCATION_FIELDS)
+        if listed:
             raise ValueError(
                 f"The study {project} was started with other settings ({listed}). Rerun it "
                 "with its recorded settings, or give the new study another `name`.")

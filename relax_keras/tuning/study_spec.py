@@ -88,13 +88,6 @@ class StudySpec:
     def to_dict(self):
         return {field.name: _plain(getattr(self, field.name)) for field in dataclasses.fields(self)}
 
-    def differences(self, other):
-        """Returns `{field: (self's, other's)}` for the fields, other than locations, in
-        which two specs (dicts) differ."""
-        mine = self.to_dict()
-        return {key: (mine.get(key), other.get(key)) for key in sorted(set(mine) | set(other))
-                if key not in self.LOCATION_FIELDS and mine.get(key) != other.get(key)}
-
 
 def _plain(value):
     return list(value) if isinstance(value, tuple) else value

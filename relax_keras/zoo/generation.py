@@ -18,6 +18,9 @@ def model_vocabulary(model):
     )
 
 
+MOST_CHARACTERS = 100_000  # one model call per character: about a minute per 10,000 here
+
+
 def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100, vocabulary=None):
     """Continues `prompt` by sampling `length` characters from a language model.
 
@@ -42,6 +45,9 @@ def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100,
     if not prompt:
         raise ValueError("Received an invalid value for argument `prompt`: it is empty.")
     temperature = non_negative("temperature", temperature)
+    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= MOST_CHARACTERS:
+        raise ValueError(f"Received an invalid value for argument `length`, expected an integer in "
+                         f"[1, {MOST_CHARACTERS:,}], got {length!r}.")
     ids = list(vocabulary.encode(prompt, argument="prompt"))
     rng = np.random.default_rng(seed)
     next_logits = tf.function(
