@@ -100,10 +100,10 @@ class ReLaXBlock(keras.layers.Layer):
     Example:
 
     >>> block = ReLaXBlock(64, weight_sets=4, repeats=2)
-    >>> block(np.zeros((8, 32, 96))).shape   # rows of an image as a sequence
+    >>> tuple(block(np.zeros((8, 32, 96))).shape)   # rows of an image as a sequence
     (8, 64)
     >>> block = ReLaXBlock(64, weight_sets=4, repeats=2, input_injection="first")
-    >>> block(np.zeros((8, 3072))).shape     # a flattened image, depth 8
+    >>> tuple(block(np.zeros((8, 3072))).shape)     # a flattened image, depth 8
     (8, 64)
     """
 

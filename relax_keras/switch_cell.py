@@ -59,7 +59,7 @@ class SwitchCell(keras.layers.Layer):
 
     >>> cell = SwitchCell(8, weight_sets=2, repeats=3)
     >>> layer = keras.layers.RNN(cell)
-    >>> layer(np.zeros((4, 12, 5))).shape
+    >>> tuple(layer(np.zeros((4, 12, 5))).shape)
     (4, 8)
     """
 

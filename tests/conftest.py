@@ -1,12 +1,7 @@
-import os
+import pathlib
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-import pathlib  # noqa: E402
-
-import keras  # noqa: E402
-import pytest  # noqa: E402
+import keras
+import pytest
 
 SHARED_DATA = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -27,7 +22,3 @@ def shared_data():
         pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data beside the checkout)")
     return SHARED_DATA
 
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "slow: end-to-end tests (subprocesses, distributed runs); deselect with -m 'not slow'")

@@ -89,6 +89,7 @@ def test_bad_input_exits_with_a_clear_error(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_svhn_recipe_runs_end_to_end_on_official_layout_files(tmp_path, capsys):
     from scipy import io
     import numpy as np

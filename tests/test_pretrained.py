@@ -16,6 +16,7 @@ def card_metrics(run):
     return json.loads((ROOT / "zoo" / "runs" / run / "metrics.json").read_text())
 
 
+@pytest.mark.slow
 def test_pretrained_mnist_reaches_its_card(shared_data):
     model = zoo.image_relax((28, 28, 1), weights="mnist")
     assert model.count_params() <= 100_000
@@ -30,6 +31,7 @@ def test_pretrained_mnist_reaches_its_card(shared_data):
     assert model.count_params() == card["params"]
 
 
+@pytest.mark.slow
 def test_pretrained_shakespeare_reaches_its_card_from_the_command_line(capsys):
     assert main(["evaluate", "shakespeare", "--sample-length", "40"]) == 0
     out = capsys.readouterr().out

@@ -80,6 +80,7 @@ def trials(directory):
     return found
 
 
+@pytest.mark.slow
 def test_short_real_search_and_resume(shared_data, tmp_path):
     assert main(tune_argv(shared_data, tmp_path, 2)) == 0
     first = trials(tmp_path)
@@ -90,6 +91,7 @@ def test_short_real_search_and_resume(shared_data, tmp_path):
     assert all(second[trial_id] == first[trial_id] for trial_id in first)  # nothing rerun
 
 
+@pytest.mark.slow
 def test_job_from_a_spec_file(shared_data, tmp_path):
     spec = tmp_path / "job.json"
     spec.write_text(json.dumps({"task": "mnist", "budget": 8000, "encoding": "flat", "max_trials": 1}))
@@ -105,6 +107,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_distributed_search_runs_every_trial_once(shared_data, tmp_path):
     port = str(free_port())
     argv = [sys.executable, "-m", "relax_keras"] + tune_argv(shared_data, tmp_path, 4)
@@ -150,6 +153,7 @@ class FakeTuner:
             return []
 
 
+@pytest.mark.slow
 def test_sweep_trains_every_point_resumes_and_reports(shared_data, tmp_path):
     import csv
 
@@ -186,6 +190,7 @@ def test_sweep_walks_seed_by_seed_and_keeps_the_depths_asked_for():
     assert [(w, r) for _, _, w, r, _ in equal_depth] == [(1, 4), (2, 2), (4, 1)]
 
 
+@pytest.mark.slow
 def test_a_tuning_job_rerun_with_other_settings_is_refused(shared_data, tmp_path, capsys):
     assert main(tune_argv(shared_data, tmp_path, 1)) == 0
     assert f"Tuning job in {tmp_path / 'job'}" in capsys.readouterr().out

@@ -81,6 +81,7 @@ print(hashlib.sha256(block.cell.recurrent_kernel.numpy().tobytes()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["Orthogonal", "GlorotUniform"])
 def test_seeded_bank_is_the_same_bit_for_bit_in_a_fresh_process(name):
     block = ReLaXBlock(16, weight_sets=4, recurrent_initializer=getattr(keras.initializers, name)(seed=7),

@@ -18,7 +18,7 @@ class CharacterEmbedding(keras.layers.Embedding):
     Example:
 
     >>> layer = CharacterEmbedding(Vocabulary("abc"), 4)
-    >>> layer(layer.vocabulary.encode("cab")[None]).shape
+    >>> tuple(layer(layer.vocabulary.encode("cab")[None]).shape)
     (1, 3, 4)
     """
 
