@@ -128,6 +128,7 @@ def fit(args, model, train, validation, path):
             clipnorm=optimizer.clipnorm,
         )
     model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
+    keep_finished_epochs(path / "history.csv", path / "backup" / "training_metadata.json")
     model.fit(
         train,
         validation_data=validation,
@@ -137,7 +138,6 @@ def fit(args, model, train, validation, path):
         callbacks=[
             EpochSeconds(),
             keras.callbacks.CSVLogger(str(path / "history.csv"), append=True),
-            # after the CSV row, so that a resumed run neither loses nor repeats a row
             keras.callbacks.BackupAndRestore(str(path / "backup")),
             keras.callbacks.TensorBoard(str(path / "logs")),
         ],
@@ -145,6 +145,23 @@ def fit(args, model, train, validation, path):
     temporary = path / ".model.tmp.keras"
     model.save(temporary)
     os.replace(temporary, path / "model.keras")  # the finished training survives an interrupt
+
+
+def keep_finished_epochs(history, metadata):
+    """Drops the rows of `history` past the last epoch the backup holds: an interrupt
+    between an epoch's row and its backup repeats that epoch, and its row must not
+    stand twice."""
+    if not history.exists():
+        return
+    done = json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0
+    with open(history) as file:
+        lines = file.read().splitlines(keepends=True)
+    rows = lines[1:]
+    first_field = lambda row: row.split(",", 1)[0].strip()
+    kept = [row for row in rows if first_field(row).isdigit() and int(first_field(row)) < done
+            and row.endswith("\n")]
+    if len(kept) != len(rows):
+        write_atomically(history, "".join(lines[:1] + kept))
 
 
 def finish(args, model, path, settings, test=None):

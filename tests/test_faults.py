@@ -1,0 +1,59 @@
+"""Fault injection: `relax-keras train` killed at random moments loses nothing."""
+
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+ENVIRONMENT = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREADS": "1"}
+
+
+def train_command(shared_data, output):
+    return [sys.executable, "-m", "relax_keras", "train", "mnist", "--local-dir", str(shared_data / "mnist"),
+            "--units", "8", "--weight-sets", "2", "--repeats", "1", "--encoding", "flat", "--epochs", "4",
+            "--steps-per-epoch", "20", "--batch-size", "32", "--verbose", "0", "--output", str(output)]
+
+
+@pytest.mark.slow
+def test_training_killed_at_random_moments_loses_nothing(shared_data, tmp_path):
+    run_dir = tmp_path / "run"
+    command = train_command(shared_data, run_dir)
+    start = time.perf_counter()
+    subprocess.run(train_command(shared_data, tmp_path / "reference"), env=ENVIRONMENT, check=True,
+                   capture_output=True)
+    whole_run = time.perf_counter() - start
+    rng = random.Random(0)
+    kills = [rng.uniform(0.2, 0.8) * whole_run for _ in range(8)]  # import, training, evaluation, save
+    killed = 0
+    for delay in kills:
+        process = subprocess.Popen(command, env=ENVIRONMENT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            killed += 1
+        else:
+            assert process.returncode in (0, 1), process.stderr.read()[-2000:]
+        if (run_dir / "metrics.json").exists():
+            break
+    final = subprocess.run(command, env=ENVIRONMENT, capture_output=True, text=True)
+    if (run_dir / "metrics.json").exists() and final.returncode:  # already finished: refused, untouched
+        assert "holds a finished run" in final.stderr
+    else:
+        assert final.returncode == 0, final.stderr[-3000:]
+    assert killed >= 3
+    for name in ("model.keras", "metrics.json", "history.csv", "run_config.json"):
+        assert (run_dir / name).is_file(), name
+    with open(run_dir / "history.csv") as file:
+        epochs = [int(row["epoch"]) for row in csv.DictReader(file)]
+    assert epochs == [0, 1, 2, 3]  # no epoch lost, none twice
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert 0.0 <= metrics["metrics"]["validation"]["accuracy"] <= 1.0
+    assert not list(tmp_path.glob("run.replaced-*"))
