@@ -128,7 +128,7 @@ def test_training_split_repeats_only_for_epochs_of_fixed_steps(steps_per_epoch, 
 
 
 def test_test_split_is_scored_only_when_asked(mnist_train_args, tmp_path, monkeypatch, capsys):
-    from relax_keras.cli import train
+    from relax_keras.cli import training as train
 
     splits = []
     real_dataset = train.dataset
@@ -199,7 +199,7 @@ def test_a_second_process_on_the_same_run_is_refused(mnist_train_args, tmp_path)
 
 
 def test_an_interrupt_after_training_keeps_the_trained_model(mnist_train_args, tmp_path, monkeypatch):
-    from relax_keras.cli import train
+    from relax_keras.cli import training as train
 
     def interrupted(*args):
         raise KeyboardInterrupt
@@ -231,3 +231,27 @@ def test_version(capsys):
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"relax-keras {__version__}"
+
+
+def test_help_is_fast_and_imports_no_tensorflow():
+    import subprocess
+    import sys
+    import time
+
+    script = ("import sys; from relax_keras.cli import build_parser; build_parser(); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tensorflow_datasets')))")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    assert time.perf_counter() - start < 5  # the process, with Python's start; the parser itself is far below 1 s
+
+
+def test_tensorflow_start_up_logs_are_hidden(shared_data, tmp_path):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-m", "relax_keras", "info", "mnist", "--units", "8"],
+                            capture_output=True, text=True, env=env, check=True)
+    assert "block relax_block" in result.stdout
+    assert "oneDNN" not in result.stderr and "cuda" not in result.stderr.lower()

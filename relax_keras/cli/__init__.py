@@ -23,6 +23,8 @@ def build_parser():
     from relax_keras import __version__
 
     parser.add_argument("--version", action="version", version=f"relax-keras {__version__}")
+    parser.add_argument("--tensorflow-logs", action="store_true",
+                        help="show TensorFlow's start-up logs (hidden by default)")
     subparsers = parser.add_subparsers(dest="command", required=True)
     train.add_parser(subparsers)
     evaluate.add_parsers(subparsers)
@@ -33,10 +35,27 @@ def build_parser():
     return parser
 
 
+def quiet_tensorflow_import():
+    """Imports TensorFlow with its C++ start-up logs (oneDNN, CUDA probing, absl)
+    sent to /dev/null; Python's own errors and warnings still reach stderr later."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # the CUDA probe, while quiet
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
+    if not args.tensorflow_logs:
+        quiet_tensorflow_import()
     try:
         args.handler(args)
     except (ValueError, FileNotFoundError) as error:

@@ -3,7 +3,9 @@
 import argparse
 import math
 
-from relax_keras.cli.tasks import TASKS
+TASKS = ("shakespeare", "mnist", "svhn")
+POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+
 
 
 def positive_int(text):

@@ -2,16 +2,7 @@
 
 import json
 
-import keras
-
 from relax_keras.cli import arguments
-from relax_keras.cli.tasks import build_model
-from relax_keras.cli.tasks import EVALUATION_CONTEXT
-from relax_keras.cli.tasks import dataset
-from relax_keras.cli.tasks import evaluate
-from relax_keras.cli.tasks import model_arguments
-from relax_keras.saving import load_model
-from relax_keras.zoo.generation import generate
 
 
 def add_parsers(subparsers):
@@ -55,6 +46,10 @@ def load(args, default_weights=None):
 
     `default_weights` are used when no model option is given at all.
     """
+    from relax_keras.cli.tasks import build_model
+    from relax_keras.cli.tasks import model_arguments
+    from relax_keras.saving import load_model
+
     if args.model:
         return load_model(args.model)
     if args.weights is None and not args.preset and not model_arguments(args):
@@ -63,6 +58,11 @@ def load(args, default_weights=None):
 
 
 def run_evaluate(args):
+    from relax_keras.cli.tasks import EVALUATION_CONTEXT
+    from relax_keras.cli.tasks import dataset
+    from relax_keras.cli.tasks import evaluate
+    from relax_keras.zoo.generation import generate
+
     model = load(args, "tiny_shakespeare" if args.task == "shakespeare" else None)
     split = dataset(args, args.split, shuffle=False, evaluation=True)
     results = evaluate(args, model, split)
@@ -78,6 +78,10 @@ def run_evaluate(args):
 
 
 def run_generate(args):
+    import keras
+
+    from relax_keras.zoo.generation import generate
+
     keras.utils.set_random_seed(args.seed)
     model = load(args, "tiny_shakespeare")
     print(generate(model, args.prompt, args.length, args.temperature, seed=args.seed))

@@ -2,7 +2,6 @@
 
 from relax_keras.cli import arguments
 from relax_keras.cli.evaluate import load
-from relax_keras.relax_block import ReLaXBlock
 from relax_keras.schedules import count_switch_events
 
 
@@ -19,6 +18,8 @@ def add_parser(subparsers):
 
 def describe(model):
     """Returns the lines `relax-keras info` prints for `model`."""
+    from relax_keras.relax_block import ReLaXBlock
+
     lines = [f"model: {model.name}", "parameters:"]
     for layer in model.layers:
         if layer.count_params():

@@ -1,8 +1,6 @@
 """`relax-keras sweep`: the paper's grid over L_W x L_T at a fixed budget."""
 
 from relax_keras.cli import arguments
-from relax_keras.cli.tasks import dataset
-from relax_keras.cli.tasks import evaluate
 
 
 def add_parser(subparsers):
@@ -38,6 +36,8 @@ SWEEP_SETTINGS = ("task", "budget", "epochs", "steps_per_epoch", "batch_size", "
 def run(args):
     import pathlib
 
+    from relax_keras.cli.tasks import dataset
+    from relax_keras.cli.tasks import evaluate
     from relax_keras.tuning.settings_guard import check_settings
     from relax_keras.tuning.sweep import run_sweep
 

@@ -5,7 +5,7 @@ from relax_keras import nonideal
 from relax_keras import zoo
 from relax_keras.zoo.text_metrics import character_loss
 
-TASKS = ("shakespeare", "mnist", "svhn")
+from relax_keras.cli.arguments import TASKS  # noqa: F401  (the command line's tasks)
 
 # command-line option -> zoo argument, for the options every ReLaX model takes
 MODEL_OPTIONS = (

@@ -6,9 +6,7 @@ import os
 import pathlib
 
 from relax_keras.cli import arguments
-from relax_keras.cli.tasks import dataset
-from relax_keras.cli.train import POLICIES
-from relax_keras.tuning.settings_guard import check_settings
+from relax_keras.cli.arguments import POLICIES
 
 STRATEGIES = ("default", "mirrored")
 # what a job trains; `max_trials` may grow between runs of the same job
@@ -58,7 +56,9 @@ def load_spec(parser, args):
 
 
 def run(args):
+    from relax_keras.cli.tasks import dataset
     from relax_keras.tuning.job import run_job
+    from relax_keras.tuning.settings_guard import check_settings
 
     if args.spec:
         load_spec(args.parser, args)

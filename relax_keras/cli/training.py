@@ -1,0 +1,162 @@
+"""`relax-keras train`: train a zoo model, resumably, and write its run directory."""
+
+import csv
+import json
+import os
+import platform
+import time
+
+import keras
+
+from relax_keras.cli.run_directory import RunDirectory
+from relax_keras.cli.run_directory import write_atomically
+from relax_keras.cli.tasks import EVALUATION_CONTEXT
+from relax_keras.cli.tasks import build_model
+from relax_keras.cli.tasks import dataset
+from relax_keras.cli.tasks import evaluate
+
+# options that do not change what is trained, so a resumed run may differ in them
+RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")
+
+
+class EpochSeconds(keras.callbacks.Callback):
+    """Adds each epoch's wall time to its logs (and so to history.csv)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["epoch_seconds"] = time.perf_counter() - self._start
+
+
+def plot_learning_curve(history_path, image_path, task):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    with open(history_path) as file:
+        rows = list(csv.DictReader(file))
+    epochs = [int(row["epoch"]) + 1 for row in rows]
+    figure, axis = pyplot.subplots(figsize=(6, 4))
+    for key, label in (("loss", "train"), ("val_loss", "validation")):
+        if rows and key in rows[0]:
+            axis.plot(epochs, [float(row[key]) for row in rows], marker="o", label=label)
+    axis.set_xlabel("epoch")
+    axis.set_ylabel("loss (nats per character)" if task == "shakespeare" else "loss")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(image_path, dpi=100)
+    pyplot.close(figure)
+
+
+def machine():
+    """Returns a one-line description of this machine's processor."""
+    name = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as file:
+            name = next(line.split(":", 1)[1].strip() for line in file if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{name}, {os.cpu_count()} cores, {platform.system()}"
+
+
+def run(args):
+    settings = {k: v for k, v in vars(args).items() if k not in RESUME_INDEPENDENT}
+    run_dir = RunDirectory(args.output)
+    run_dir.check(settings, args.overwrite)  # before any work: nothing written yet
+    keras.utils.set_random_seed(args.seed)
+    keras.config.set_dtype_policy(args.policy)
+    model = build_model(args)
+    train = dataset(args, "train")
+    validation = dataset(args, "validation", shuffle=False)
+    # read only when asked, and before any work, so that a missing test split fails early
+    test = dataset(args, "test", shuffle=False, evaluation=True) if args.score_test else None
+    action = run_dir.open(settings, args.overwrite)
+    data_source = args.local_dir or args.source or "the default sources (relax_keras.data)"
+    print(f"Training {model.name} ({model.count_params():,} parameters) on {args.task}, data from "
+          f"{data_source}, for {args.epochs} epochs, into {run_dir.path}.")
+    try:
+        if run_dir.trained:
+            print(f"Training in {run_dir.path} had finished; evaluating its model.")
+            model = keras.saving.load_model(run_dir.path / "model.keras")
+        else:
+            if action == "resume":
+                print(f"Resuming the interrupted run in {run_dir.path}.")
+            fit(args, model, train, validation, run_dir.path)
+        finish(args, model, run_dir.path, settings, test)
+    finally:
+        run_dir.close()
+
+
+def fit(args, model, train, validation, path):
+    optimizer = model.optimizer
+    if args.cosine_decay:
+        steps = args.steps_per_epoch or int(train.cardinality())
+        optimizer = keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(
+                float(optimizer.learning_rate.numpy()), args.epochs * steps),
+            clipnorm=optimizer.clipnorm,
+        )
+    model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
+    keep_finished_epochs(path / "history.csv", path / "backup" / "training_metadata.json")
+    model.fit(
+        train,
+        validation_data=validation,
+        epochs=args.epochs,
+        steps_per_epoch=args.steps_per_epoch,
+        verbose=args.verbose,
+        callbacks=[
+            EpochSeconds(),
+            keras.callbacks.CSVLogger(str(path / "history.csv"), append=True),
+            keras.callbacks.BackupAndRestore(str(path / "backup")),
+            keras.callbacks.TensorBoard(str(path / "logs")),
+        ],
+    )
+    temporary = path / ".model.tmp.keras"
+    model.save(temporary)
+    os.replace(temporary, path / "model.keras")  # the finished training survives an interrupt
+
+
+def keep_finished_epochs(history, metadata):
+    """Drops the rows of `history` past the last epoch the backup holds: an interrupt
+    between an epoch's row and its backup repeats that epoch, and its row must not
+    stand twice."""
+    if not history.exists():
+        return
+    done = json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0
+    with open(history) as file:
+        lines = file.read().splitlines(keepends=True)
+    rows = lines[1:]
+    first_field = lambda row: row.split(",", 1)[0].strip()
+    kept = [row for row in rows if first_field(row).isdigit() and int(first_field(row)) < done
+            and row.endswith("\n")]
+    if len(kept) != len(rows):
+        write_atomically(history, "".join(lines[:1] + kept))
+
+
+def finish(args, model, path, settings, test=None):
+    """Scores the validation split (and `test`, given with --score-test), then writes
+    metrics.json and the learning curve."""
+    final_validation = dataset(args, "validation", shuffle=False, evaluation=True)
+    metrics = {"validation": evaluate(args, model, final_validation)}
+    if test is not None:
+        metrics["test"] = evaluate(args, model, test)
+    with open(path / "history.csv") as file:
+        seconds = sum(float(row["epoch_seconds"]) for row in csv.DictReader(file))
+    report = {
+        "task": args.task,
+        "model": model.name,
+        "params": model.count_params(),
+        "metrics": metrics,
+        "evaluation_context": EVALUATION_CONTEXT if args.task == "shakespeare" else None,
+        "train_seconds": round(seconds, 1),
+        "machine": machine(),
+        "keras": keras.__version__,
+        "settings": settings,
+    }
+    plot_learning_curve(path / "history.csv", path / "learning_curve.png", args.task)
+    write_atomically(path / "metrics.json", json.dumps(report, indent=2) + "\n")
+    print(json.dumps({"params": report["params"], **metrics}, indent=2))
+    print(f"wrote {path / 'model.keras'}, {path / 'metrics.json'}, history.csv, learning_curve.png, logs/")
