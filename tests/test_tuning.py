@@ -208,3 +208,20 @@ def test_a_sweep_rerun_with_other_settings_is_refused(shared_data, tmp_path, cap
     check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 1}, "The sweep")
     with pytest.raises(ValueError, match=r"other settings \(epochs: now 3, recorded 1\)"):
         check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 3}, "The sweep")
+
+
+def test_a_budget_the_search_cannot_fit_is_one_clear_error(shared_data, tmp_path, capsys):
+    argv = tune_argv(shared_data, tmp_path, 1)
+    argv[argv.index("--budget") + 1] = "50"
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "error: The search's default point does not fit" in err and "smallest feasible budget" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("flag", ["--budget", "--max-trials", "--epochs", "--depth", "--steps-per-epoch"])
+def test_tune_numbers_below_one_are_refused(shared_data, tmp_path, capsys, flag):
+    argv = tune_argv(shared_data, tmp_path, 1) + [flag, "0"]
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert f"argument {flag}: expected a positive integer, got '0'" in capsys.readouterr().err

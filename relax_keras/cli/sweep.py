@@ -12,18 +12,18 @@ def add_parser(subparsers):
         "rerun resumes) and writes OUTPUT/table.md and OUTPUT/grid.png.",
     )
     arguments.add_task(parser)
-    parser.add_argument("--budget", type=int, required=True)
-    parser.add_argument("--weight-sets", type=int, nargs="+", default=[1, 2, 4, 8])
-    parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--budget", type=arguments.positive_int, required=True)
+    parser.add_argument("--weight-sets", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--repeats", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--encodings", nargs="+", choices=("rows", "flat"), default=["rows", "flat"],
                         help="image tasks: both input modes by default")
     parser.add_argument("--baselines", nargs="*", choices=("simple_rnn", "gru", "lstm"),
                         default=["simple_rnn", "gru", "lstm"])
-    parser.add_argument("--depths", type=int, nargs="+",
+    parser.add_argument("--depths", type=arguments.positive_int, nargs="+",
                         help="keep only the grid points of these depths L_W * L_T (default: all)")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--steps-per-epoch", type=int)
+    parser.add_argument("--epochs", type=arguments.positive_int, default=3)
+    parser.add_argument("--steps-per-epoch", type=arguments.positive_int)
     parser.add_argument("--output", required=True)
     arguments.add_data_options(parser)
     parser.set_defaults(handler=run)

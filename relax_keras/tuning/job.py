@@ -61,8 +61,11 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
     """
     keras.config.set_dtype_policy(policy)
     hypermodel = ReLaXHyperModel(task, param_budget, depth=depth, encoding=encoding)
-    search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
-                        project_name or f"{task}_{param_budget}", seed, distribution_strategy)
+    try:  # KerasTuner builds the search's default point first
+        search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
+                            project_name or f"{task}_{param_budget}", seed, distribution_strategy)
+    except keras_tuner.errors.FailedTrialError as error:
+        raise ValueError(f"The search's default point does not fit: {error} Give a larger budget.") from None
     search.search(train, validation_data=validation, epochs=epochs,
                   steps_per_epoch=steps_per_epoch, verbose=verbose)
     return search
