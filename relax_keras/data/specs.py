@@ -2,8 +2,7 @@
 
 import dataclasses
 
-from relax_keras.data import idx
-from relax_keras.data import svhn_mat
+from relax_keras.data import idx, svhn_mat
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,10 +6,10 @@ import math
 import keras
 
 from relax_keras import budget
-from relax_keras.data.vocabulary import Vocabulary
+from relax_keras.character_embedding import CharacterEmbedding
 from relax_keras.validation import one_of
+from relax_keras.vocabulary import Vocabulary
 from relax_keras.zoo.architecture import compile_classifier
-from relax_keras.zoo.character_embedding import CharacterEmbedding
 from relax_keras.zoo.sizing import resolve_units
 
 RECURRENT_LAYERS = {

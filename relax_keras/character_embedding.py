@@ -1,6 +1,6 @@
 import keras
 
-from relax_keras.data.vocabulary import Vocabulary
+from relax_keras.vocabulary import Vocabulary
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
