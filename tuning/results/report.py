@@ -19,6 +19,8 @@ from relax_keras.tuning import study_statistics as st
 
 HERE = pathlib.Path(__file__).resolve().parent
 STUDIES = HERE.parents[0] / "studies"
+ROOT_README = HERE.parents[1] / "README.md"
+BEGIN, END = "<!-- study summary: written by tuning/results/report.py -->", "<!-- end of study summary -->"
 TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
 BASELINES = ("simple_rnn", "gru", "lstm", "dense")
@@ -73,6 +75,9 @@ def main():
     lines += rate_section(summaries)
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
     plot(summaries, HERE / "families.png")
+    readme = ROOT_README.read_text()
+    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
+    ROOT_README.write_text(readme[:start] + "\n" + "\n".join(verdict_lines(summaries)) + "\n" + readme[end:])
     print(f"wrote {HERE / 'README.md'}")
 
 
@@ -148,6 +153,28 @@ def task_section(summaries, task_name, encoding, chosen):
                      f"{difference_cell(single, simple, metric, higher)} |")
         chosen += [s for s in (relax, baseline) if s is not None]
     return lines + [""]
+
+
+def verdict_lines(summaries):
+    """README.md's summary: per task and budget at depth 4, how the best balanced
+    ReLaX-Net compares with both ends (paired 95% intervals over seeds)."""
+    lines = ["| task | budget | balanced vs RNN end (1, 4) | balanced vs DNN end (4, 1) | best ReLaX vs best Keras baseline |",
+             "| --- | --- | --- | --- | --- |"]
+    for task_name, encoding in sorted({(p[0], p[1]) for p in summaries}):
+        task = tasks.get(task_name)
+        for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
+            fam = st.families(summaries, task_name, encoding, budget, 4)
+            relax = st.best_of({p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding,
+                               budget, ("relax",))
+            baseline = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+            cells = [difference_cell(fam["balanced"], fam[end], task.metric, task.higher_is_better)
+                     for end in ("rnn_end", "dnn_end")]
+            cells.append(difference_cell(relax, baseline, task.metric, task.higher_is_better))
+            label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
+            lines.append(f"| {label} | {budget:,} | " + " | ".join(cells) + " |")
+    return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
+                    "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
+                    "only where the interval excludes 0."]
 
 
 def rate_section(summaries):
