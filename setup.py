@@ -7,6 +7,10 @@ from setuptools import setup
 HERE = pathlib.Path(__file__).parent
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "relax_keras" / "__init__.py").read_text())[1]
 
+DATA = ["tensorflow-datasets", "importlib_resources", "scipy"]
+TUNING = ["keras-tuner", "scikit-learn", "scipy", "matplotlib"]
+PLOTS = ["matplotlib"]
+
 setup(
     name="relax-keras",
     version=VERSION,
@@ -17,19 +21,16 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["relax_keras", "relax_keras.*"]),
     package_data={"relax_keras": ["data/bundled/*", "zoo/weights/*"]},
-    install_requires=[
-        "tensorflow>=2.16",
-        "keras>=3",
-        "numpy",
-        "tensorflow-datasets",
-        # tfds builders import it, but tensorflow-datasets does not declare it.
-        "importlib_resources",
-        "keras-tuner",
-        "scikit-learn",  # KerasTuner's BayesianOptimization (`relax-keras tune --tuner bayesian`)
-        "matplotlib",
-        "tensorboard",  # the training logs of `relax-keras train`
-        "scipy",  # reads the official SVHN .mat files
-    ],
-    extras_require={"test": ["pytest"]},
+    # the core: the layers, the zoo, the bundled Tiny Shakespeare, `relax-keras evaluate`
+    install_requires=["tensorflow>=2.16", "keras>=3", "numpy"],
+    extras_require={
+        # tfds (its builders import importlib_resources without declaring it); SciPy
+        # reads SVHN's .mat files
+        "data": DATA,
+        # KerasTuner; scikit-learn for its BayesianOptimization; SciPy for the study's statistics
+        "tuning": TUNING,
+        "plots": PLOTS,  # learning curves, sweep and study figures
+        "test": DATA + TUNING + PLOTS + ["pytest"],
+    },
     entry_points={"console_scripts": ["relax-keras=relax_keras.cli:main"]},
 )

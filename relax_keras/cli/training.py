@@ -14,6 +14,7 @@ from relax_keras.cli.tasks import EVALUATION_CONTEXT
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
 from relax_keras.cli.tasks import evaluate
+from relax_keras.extras import require
 
 # options that do not change what is trained, so a resumed run may differ in them
 RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")
@@ -30,7 +31,7 @@ class EpochSeconds(keras.callbacks.Callback):
 
 
 def plot_learning_curve(history_path, image_path, task):
-    import matplotlib
+    matplotlib = require("matplotlib", "The learning curve of `relax-keras train`")
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
@@ -63,6 +64,7 @@ def machine():
 
 
 def run(args):
+    require("matplotlib", "The learning curve of `relax-keras train`")  # before any work
     settings = {k: v for k, v in vars(args).items() if k not in RESUME_INDEPENDENT}
     run_dir = RunDirectory(args.output)
     run_dir.check(settings, args.overwrite)  # before any work: nothing written yet

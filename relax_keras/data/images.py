@@ -8,6 +8,7 @@ import tensorflow as tf
 from relax_keras.data.batching import indexed_batches
 from relax_keras.data.sources import resolve_source
 from relax_keras.data.specs import IMAGE_DATASETS
+from relax_keras.extras import require
 from relax_keras.validation import one_of, positive_int
 
 ENCODINGS = ("rows", "flat", "image")
@@ -85,7 +86,7 @@ def _load_split(spec, split, source, local_dir, data_dir):
     if kind == "local":
         images, labels = spec.read_local(*(where / file for file in files))
     else:
-        import tensorflow_datasets as tfds
+        tfds = require("tensorflow_datasets", f"Reading {spec.name} through tfds")
 
         if not where.is_prepared():
             where.download_and_prepare()

@@ -8,6 +8,7 @@ import tensorflow as tf
 from relax_keras.data.batching import indexed_batches
 from relax_keras.data.sources import resolve_source
 from relax_keras.data.specs import TINY_SHAKESPEARE
+from relax_keras.extras import require
 from relax_keras.validation import one_of, positive_int
 from relax_keras.vocabulary import Vocabulary
 
@@ -32,7 +33,7 @@ def load_text(split, source=None, local_dir=None, data_dir=None):
         TINY_SHAKESPEARE, TINY_SHAKESPEARE.local_files[split], source, local_dir, data_dir
     )
     if kind == "tfds":
-        import tensorflow_datasets as tfds
+        tfds = require("tensorflow_datasets", "Reading Tiny Shakespeare through tfds")
 
         if not where.is_prepared():
             where.download_and_prepare()

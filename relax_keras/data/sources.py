@@ -17,6 +17,9 @@ import os
 import pathlib
 import socket
 
+from relax_keras.extras import available
+from relax_keras.extras import require
+
 ENVIRONMENT_VARIABLE = "RELAX_KERAS_DATA"
 SOURCES = ("tfds", "local", "bundled")
 
@@ -49,7 +52,7 @@ def tfds_data_dir(data_dir):
 
 
 def tfds_builder(tfds_name, data_dir):
-    import tensorflow_datasets as tfds
+    tfds = require("tensorflow_datasets", f"Reading `{tfds_name}` through tfds")
 
     return tfds.builder(tfds_name, data_dir=str(tfds_data_dir(data_dir)))
 
@@ -98,7 +101,7 @@ def resolve_source(spec, split_files, source=None, local_dir=None, data_dir=None
             raise FileNotFoundError(
                 f"No {spec.name} files in the given local_dir {local_dir}: looked in "
                 + "; ".join(looked) + f". {spec.how_to_obtain}")
-    if source in (None, "tfds"):
+    if source in (None, "tfds") and (source == "tfds" or available("tensorflow_datasets")):
         # a builder is made only where tfds has a folder for the dataset or may download
         if (tfds_data_dir(data_dir) / spec.tfds_name).is_dir():
             builder = tfds_builder(spec.tfds_name, data_dir)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from relax_keras.extras import require
+
 
 def read_svhn_mat(path):
     """Returns `(images (N, 32, 32, 3) uint8, labels (N,) int64)` from an official file.
@@ -12,7 +14,7 @@ def read_svhn_mat(path):
     Raises:
         ValueError: when the file is not in that layout.
     """
-    from scipy import io
+    io = require("scipy.io", "Reading SVHN's .mat files")
 
     try:
         contents = io.loadmat(path)

@@ -1,3 +1,7 @@
 """KerasTuner searches of ReLaX-Nets under a fixed parameter budget."""
 
+from relax_keras.extras import require
+
+require("keras_tuner", "relax_keras.tuning")
+
 from relax_keras.tuning.hypermodel import ReLaXHyperModel

@@ -6,12 +6,14 @@ import pathlib
 
 import numpy as np
 
+from relax_keras.extras import require
+
 
 def report(output, higher_is_better):
     """Writes `table.md` (mean ± std per point), `grid.png` (the metric over the
     L_W x L_T grid) and `lines.png` (the metric against L_W at fixed depth and at fixed
     L_T, with the Keras baselines as horizontal lines) from `output/results.csv`."""
-    import matplotlib
+    matplotlib = require("matplotlib", "The sweep's figures")
 
     matplotlib.use("Agg")
     output = pathlib.Path(output)
