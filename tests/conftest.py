@@ -1,4 +1,5 @@
 import pathlib
+import socket
 
 import keras
 import pytest
@@ -22,3 +23,11 @@ def shared_data():
         pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data beside the checkout)")
     return SHARED_DATA
 
+
+
+@pytest.fixture
+def free_port():
+    """A TCP port on the loopback interface that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -5,7 +5,6 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -187,16 +186,10 @@ def test_study_resumes_after_a_kill_and_runs_every_trial_once(tmp_path, shared_d
     assert len({(r["model"], r["weight_sets"], r["repeats"], r["seed"], r["stage"], r["learning_rate"]) for r in rows}) == EXPECTED_TRIALS
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.slow
-def test_distributed_study_on_loopback_runs_every_trial_once(tmp_path, shared_data):
+def test_distributed_study_on_loopback_runs_every_trial_once(tmp_path, shared_data, free_port):
     spec = tiny_spec(tmp_path, shared_data)
-    port = str(free_port())
+    port = str(free_port)
     processes = {}
     for tuner_id in ("chief", "tuner0", "tuner1"):
         env = {**ENVIRONMENT, "KERASTUNER_TUNER_ID": tuner_id, "KERASTUNER_ORACLE_IP": "127.0.0.1",

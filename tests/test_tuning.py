@@ -57,7 +57,6 @@ def test_fixed_overrides_reach_the_model():
 
 import json  # noqa: E402
 import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
@@ -101,15 +100,9 @@ def test_job_from_a_spec_file(shared_data, tmp_path):
     assert len(trials(tmp_path)) == 1
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.slow
-def test_distributed_search_runs_every_trial_once(shared_data, tmp_path):
-    port = str(free_port())
+def test_distributed_search_runs_every_trial_once(shared_data, tmp_path, free_port):
+    port = str(free_port)
     argv = [sys.executable, "-m", "relax_keras"] + tune_argv(shared_data, tmp_path, 4)
     processes = []
     for tuner_id in ("chief", "tuner0", "tuner1"):
