@@ -4,10 +4,13 @@ import csv
 import json
 import os
 import platform
+import shutil
 import time
 
 import keras
 
+from relax_keras.cli.epoch_backup import EpochBackup
+from relax_keras.cli.epoch_backup import restore
 from relax_keras.cli.run_directory import RunDirectory
 from relax_keras.cli.run_directory import write_atomically
 from relax_keras.cli.tasks import EVALUATION_CONTEXT
@@ -102,32 +105,34 @@ def fit(args, model, train, validation, path):
             clipnorm=optimizer.clipnorm,
         )
     model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
-    keep_finished_epochs(path / "history.csv", path / "backup" / "training_metadata.json")
+    finished_epochs = restore(model, path / "backup")
+    keep_finished_epochs(path / "history.csv", finished_epochs)
     model.fit(
         train,
         validation_data=validation,
         epochs=args.epochs,
+        initial_epoch=finished_epochs,
         steps_per_epoch=args.steps_per_epoch,
         verbose=args.verbose,
         callbacks=[
             EpochSeconds(),
             keras.callbacks.CSVLogger(str(path / "history.csv"), append=True),
-            keras.callbacks.BackupAndRestore(str(path / "backup")),
+            EpochBackup(path / "backup"),  # after the CSV row
             keras.callbacks.TensorBoard(str(path / "logs")),
         ],
     )
     temporary = path / ".model.tmp.keras"
     model.save(temporary)
     os.replace(temporary, path / "model.keras")  # the finished training survives an interrupt
+    shutil.rmtree(path / "backup")  # its own folder, no longer needed
 
 
-def keep_finished_epochs(history, metadata):
-    """Drops the rows of `history` past the last epoch the backup holds: an interrupt
+def keep_finished_epochs(history, done):
+    """Drops the rows of `history` past the `done` epochs the backup holds: an interrupt
     between an epoch's row and its backup repeats that epoch, and its row must not
     stand twice."""
     if not history.exists():
         return
-    done = json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0
     with open(history) as file:
         lines = file.read().splitlines(keepends=True)
     rows = lines[1:]

@@ -1,0 +1,49 @@
+"""The training state of a run, saved atomically at every epoch's end.
+
+Keras's `BackupAndRestore` writes its weights and its epoch count in place, so an
+interrupt during the write leaves a file that cannot be read (found by the fault
+tests). Here each epoch's weights (with the optimizer's state) go to a new file, and
+one small JSON names the last complete one, replaced in a single rename: an interrupt
+at any moment leaves the previous state or the new one.
+"""
+
+import json
+import pathlib
+
+import keras
+
+from relax_keras.cli.run_directory import write_atomically
+
+STATE = "state.json"
+
+
+class EpochBackup(keras.callbacks.Callback):
+    """Saves the model's and optimizer's weights into `directory` after every epoch."""
+
+    def __init__(self, directory):
+        super().__init__()
+        self.directory = pathlib.Path(directory)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"epoch-{epoch + 1}.weights.h5"
+        temporary = self.directory / f"partial-{name}"
+        self.model.save_weights(temporary)
+        temporary.replace(self.directory / name)
+        write_atomically(self.directory / STATE, json.dumps({"epoch": epoch + 1, "weights": name}))
+        for old in self.directory.glob("*.weights.h5"):
+            if old.name != name:
+                old.unlink()
+
+
+def restore(model, directory):
+    """Loads the last complete backup in `directory` into `model` (built, compiled);
+    returns the number of finished epochs (0 without a backup)."""
+    state_path = pathlib.Path(directory) / STATE
+    if not state_path.exists():
+        return 0
+    state = json.loads(state_path.read_text())
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    model.load_weights(pathlib.Path(directory) / state["weights"])
+    return state["epoch"]
