@@ -75,6 +75,7 @@ def main():
     lines += rate_section(summaries)
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
     plot(summaries, HERE / "families.png")
+    plot_against_weight_sets(summaries, HERE / "weight_sets.png")
     readme = ROOT_README.read_text()
     start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
     ROOT_README.write_text(readme[:start] + "\n" + "\n".join(verdict_lines(summaries)) + "\n" + readme[end:])
@@ -100,6 +101,8 @@ def header(rows, results, curves):
         f"- machine: {sorted({r['cpu'] for r in rows})[0]}; TensorFlow {rows[0]['tensorflow']}, Keras {rows[0]['keras']}",
         f"- trials: {len(ok)} completed ({len(rows) - len(ok)} infeasible or failed); training time "
         f"{cpu_hours:.2f} CPU-hours (one thread per trial)",
+        "- figures: `families.png` (metric against budget per family at depth 4), `weight_sets.png` "
+        "(metric against L_W at fixed depth)",
         "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
         "chosen from {1e-3, 3e-3, 1e-2} on the validation split with seed 0, then seeds 1 and 2 at "
         "the chosen rate; a seed fixes the initial weights and the order of the training batches "
@@ -233,6 +236,34 @@ def plot(summaries, path):
         axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
         axis.set_title(f"{task_name} {encoding}, depth 4")
         axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def plot_against_weight_sets(summaries, path):
+    """The validation metric against L_W at each fixed depth (L_T = depth / L_W), one
+    line per budget and depth, with 95% intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = sorted({(p[0], p[1]) for p in summaries})
+    figure, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 4), squeeze=False)
+    for axis, (task_name, encoding) in zip(axes[0], groups):
+        lines = collections.defaultdict(list)
+        for point, s in summaries.items():
+            if point[:2] == (task_name, encoding) and point[3] == "relax":
+                lines[(point[2], point[4] * point[5])].append((point[4], s.mean, s.half_width))
+        for (budget, depth), points in sorted(lines.items()):
+            if len(points) > 1:
+                x, y, e = zip(*sorted(points))
+                axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=f"{budget:,}, depth {depth}")
+        axis.set_xscale("log", base=2)
+        axis.set_xlabel("weight sets L_W (L_T = depth / L_W)")
+        axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
+        axis.set_title(f"{task_name} {encoding}")
+        axis.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 
