@@ -112,6 +112,8 @@ def header(rows, results, curves):
         "- intervals: mean ± half-width of the 95% t interval over seeds (sample std); paired "
         "differences over the same seeds, positive = the first model better; 'better' / 'worse' "
         "only where the interval excludes 0.",
+        "- training length: " + "; ".join(
+            f"{name} {steps:,} steps" for name, steps in sorted({(r['study'], int(r['steps'])) for r in ok})),
         f"- convergence (validation moved by less than {st.CONVERGENCE_TOLERANCE['nats_per_char']} nats "
         f"or {st.CONVERGENCE_TOLERANCE['accuracy'] * 100:.1f} points over the last quarter of training): "
         + "; ".join(f"{name} {sum(v)}/{len(v)}" for name, v in sorted(converged.items())),
