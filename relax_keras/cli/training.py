@@ -97,8 +97,8 @@ def run(args):
 
 def fit(args, model, train, validation, path):
     optimizer = model.optimizer
+    steps = args.steps_per_epoch or int(train.cardinality())
     if args.cosine_decay:
-        steps = args.steps_per_epoch or int(train.cardinality())
         optimizer = keras.optimizers.Adam(
             keras.optimizers.schedules.CosineDecay(
                 float(optimizer.learning_rate.numpy()), args.epochs * steps),
@@ -107,12 +107,14 @@ def fit(args, model, train, validation, path):
     model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
     finished_epochs = restore(model, path / "backup")
     keep_finished_epochs(path / "history.csv", finished_epochs)
+    # one pass over the repeated data, epoch after epoch: a resumed run skips the batches
+    # of its finished epochs and sees the same batches as an uninterrupted one
     model.fit(
-        train,
+        train.repeat().skip(finished_epochs * steps),
         validation_data=validation,
         epochs=args.epochs,
         initial_epoch=finished_epochs,
-        steps_per_epoch=args.steps_per_epoch,
+        steps_per_epoch=steps,
         verbose=args.verbose,
         callbacks=[
             EpochSeconds(),
