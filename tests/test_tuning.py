@@ -210,6 +210,7 @@ def test_a_budget_the_search_cannot_fit_is_one_clear_error(shared_data, tmp_path
     err = capsys.readouterr().err
     assert "error: The search's default point does not fit" in err and "smallest feasible budget" in err
     assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # nothing written
 
 
 @pytest.mark.parametrize("flag", ["--budget", "--max-trials", "--epochs", "--depth", "--steps-per-epoch"])

@@ -65,9 +65,13 @@ def run(args):
     if args.task is None or args.budget is None:
         raise ValueError("`relax-keras tune` needs a task and --budget (or a --spec that gives them).")
     project = pathlib.Path(args.directory) / (args.project_name or f"{args.task}_{args.budget}")
-    check_settings(project / "job_settings.json", {key: getattr(args, key) for key in JOB_SETTINGS},
-                   f"The tuning job {project}")
-    print(f"Tuning job in {project}")
+    settings = {key: getattr(args, key) for key in JOB_SETTINGS}
+    if (project / "job_settings.json").exists():  # a rerun: refused before any work if it differs
+        check_settings(project / "job_settings.json", settings, f"The tuning job {project}")
+
+    def record_settings():
+        check_settings(project / "job_settings.json", settings, f"The tuning job {project}")
+        print(f"Tuning job in {project}")
     strategy = None
     if args.strategy == "mirrored":
         import tensorflow as tf
@@ -79,7 +83,7 @@ def run(args):
         directory=args.directory, project_name=args.project_name, seed=args.seed,
         depth=args.depth, encoding=args.encoding, policy=args.policy,
         steps_per_epoch=args.steps_per_epoch, distribution_strategy=strategy,
-        verbose=args.verbose,
+        verbose=args.verbose, before_search=record_settings,
     )
     best = tuner.oracle.get_best_trials(1)
     if best:

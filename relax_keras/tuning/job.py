@@ -41,7 +41,8 @@ def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, s
 
 def run_job(task, param_budget, train, validation, tuner="random", max_trials=10, epochs=3,
             directory="tuning/runs", project_name=None, seed=0, depth=None, encoding="rows",
-            policy="float32", steps_per_epoch=None, distribution_strategy=None, verbose=1):
+            policy="float32", steps_per_epoch=None, distribution_strategy=None, verbose=1,
+            before_search=None):
     """Runs (or resumes) a search and returns the tuner.
 
     Args:
@@ -58,14 +59,19 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
         policy: `"float32"`, `"mixed_float16"` or `"mixed_bfloat16"`.
         steps_per_epoch: int or `None`, to cap the batches per epoch.
         distribution_strategy: a `tf.distribute.Strategy` for each trial's training.
+        before_search: callable or `None`, called once the search's default point has
+            been built, before anything is written (e.g. to record the job's settings).
     """
     keras.config.set_dtype_policy(policy)
     hypermodel = ReLaXHyperModel(task, param_budget, depth=depth, encoding=encoding)
-    try:  # KerasTuner builds the search's default point first
-        search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
-                            project_name or f"{task}_{param_budget}", seed, distribution_strategy)
+    try:  # the default point, which KerasTuner builds first, before anything is written
+        hypermodel.build(keras_tuner.HyperParameters())
     except keras_tuner.errors.FailedTrialError as error:
         raise ValueError(f"The search's default point does not fit: {error} Give a larger budget.") from None
+    if before_search is not None:
+        before_search()
+    search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
+                        project_name or f"{task}_{param_budget}", seed, distribution_strategy)
     search.search(train, validation_data=validation, epochs=epochs,
                   steps_per_epoch=steps_per_epoch, verbose=verbose)
     return search
