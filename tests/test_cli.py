@@ -255,3 +255,14 @@ def test_tensorflow_start_up_logs_are_hidden(shared_data, tmp_path):
                             capture_output=True, text=True, env=env, check=True)
     assert "block relax_block" in result.stdout
     assert "oneDNN" not in result.stderr and "cuda" not in result.stderr.lower()
+
+
+def test_overwrite_of_the_working_directory_is_refused(mnist_train_args, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    monkeypatch.chdir(work)
+    argv = mnist_train_args[:mnist_train_args.index("--output")] + ["--output", ".", "--overwrite"]
+    with pytest.raises(SystemExit, match="is not empty and is not a relax-keras run"):
+        main(argv)
+    assert (work / "notes.txt").read_text() == "mine"

@@ -23,7 +23,7 @@ class RunDirectory:
     """
 
     def __init__(self, path):
-        self.path = pathlib.Path(path)
+        self.path = pathlib.Path(path).resolve()
         self._lock = None
 
     @property
