@@ -266,3 +266,15 @@ def test_overwrite_of_the_working_directory_is_refused(mnist_train_args, tmp_pat
     with pytest.raises(SystemExit, match="is not empty and is not a relax-keras run"):
         main(argv)
     assert (work / "notes.txt").read_text() == "mine"
+
+
+def test_every_option_of_every_command_has_help_and_shows_its_default(capsys):
+    from relax_keras.cli import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name, parser in commands.items():
+        undocumented = [a.option_strings or a.dest for a in parser._actions if a.help is None]
+        assert not undocumented, (name, undocumented)
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "epochs to train (default: 10)" in " ".join(capsys.readouterr().out.split())

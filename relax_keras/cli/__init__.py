@@ -7,6 +7,14 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser: its help shows every option's default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.ArgumentDefaultsHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser():
     from relax_keras.cli import evaluate
     from relax_keras.cli import info
@@ -25,7 +33,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"relax-keras {__version__}")
     parser.add_argument("--tensorflow-logs", action="store_true",
                         help="show TensorFlow's start-up logs (hidden by default)")
-    subparsers = parser.add_subparsers(dest="command", required=True)
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=CommandParser)
     train.add_parser(subparsers)
     evaluate.add_parsers(subparsers)
     info.add_parser(subparsers)

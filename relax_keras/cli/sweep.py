@@ -12,19 +12,19 @@ def add_parser(subparsers):
         "rerun resumes) and writes OUTPUT/table.md and OUTPUT/grid.png.",
     )
     arguments.add_task(parser)
-    parser.add_argument("--budget", type=arguments.positive_int, required=True)
-    parser.add_argument("--weight-sets", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8])
-    parser.add_argument("--repeats", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--budget", type=arguments.positive_int, required=True, help="the most parameters of every model")
+    parser.add_argument("--weight-sets", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8], help="the L_W values of the grid")
+    parser.add_argument("--repeats", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8], help="the L_T values of the grid")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="the seeds of every point")
     parser.add_argument("--encodings", nargs="+", choices=("rows", "flat"), default=["rows", "flat"],
                         help="image tasks: both input modes by default")
     parser.add_argument("--baselines", nargs="*", choices=("simple_rnn", "gru", "lstm"),
-                        default=["simple_rnn", "gru", "lstm"])
+                        default=["simple_rnn", "gru", "lstm"], help="the Keras baselines at the same budget")
     parser.add_argument("--depths", type=arguments.positive_int, nargs="+",
                         help="keep only the grid points of these depths L_W * L_T (default: all)")
-    parser.add_argument("--epochs", type=arguments.positive_int, default=3)
-    parser.add_argument("--steps-per-epoch", type=arguments.positive_int)
-    parser.add_argument("--output", required=True)
+    parser.add_argument("--epochs", type=arguments.positive_int, default=3, help="epochs per model")
+    parser.add_argument("--steps-per-epoch", type=arguments.positive_int, help="batches per epoch (default: the whole training split)")
+    parser.add_argument("--output", required=True, help="the sweep's folder (results.csv, table.md, figures)")
     arguments.add_data_options(parser)
     parser.set_defaults(handler=run)
 

@@ -16,7 +16,7 @@ def add_parser(subparsers):
     arguments.add_model_options(parser)
     arguments.add_data_options(parser)
     parser.add_argument("--weights", help="initial weights: a pretrained name or a .weights.h5 path")
-    parser.add_argument("--epochs", type=arguments.positive_int, default=10)
+    parser.add_argument("--epochs", type=arguments.positive_int, default=10, help="epochs to train")
     parser.add_argument("--steps-per-epoch", type=arguments.positive_int, help="limit the batches of an epoch")
     parser.add_argument("--learning-rate", type=arguments.positive_float, help="default: the zoo model's")
     parser.add_argument("--cosine-decay", action="store_true",
