@@ -76,6 +76,7 @@ def main():
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
     plot(summaries, HERE / "families.png")
     plot_against_weight_sets(summaries, HERE / "weight_sets.png")
+    plot_curves(rows, curves, summaries, HERE / "curves.png")
     readme = ROOT_README.read_text()
     start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
     ROOT_README.write_text(readme[:start] + "\n" + "\n".join(verdict_lines(summaries)) + "\n" + readme[end:])
@@ -102,7 +103,7 @@ def header(rows, results, curves):
         f"- trials: {len(ok)} completed ({len(rows) - len(ok)} infeasible or failed); training time "
         f"{cpu_hours:.2f} CPU-hours (one thread per trial)",
         "- figures: `families.png` (metric against budget per family at depth 4), `weight_sets.png` "
-        "(metric against L_W at fixed depth)",
+        "(metric against L_W at fixed depth), `curves.png` (validation curves of the compared families)",
         "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
         "chosen from {1e-3, 3e-3, 1e-2} on the validation split with seed 0, then seeds 1 and 2 at "
         "the chosen rate; a seed fixes the initial weights and the order of the training batches "
@@ -268,6 +269,42 @@ def plot_against_weight_sets(summaries, path):
         axis.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
+
+
+def plot_curves(rows, curves, summaries, path):
+    """The validation curves of the compared depth-4 families, side by side: one panel
+    per task and budget, the mean over the seeds at each family's chosen rate."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = sorted({(p[0], p[1], p[2]) for p in summaries})
+    columns = 3
+    figure, axes = plt.subplots(-(-len(panels) // columns), columns, figsize=(15, 3.6 * -(-len(panels) // columns)),
+                                squeeze=False)
+    for axis, (task_name, encoding, budget) in zip(axes.flat, panels):
+        fam = st.families(summaries, task_name, encoding, budget, 4)
+        fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+        for name, summary in fam.items():
+            if summary is None:
+                continue
+            trials = [r for r in rows if r["status"] == "ok" and st.point_of(r) == summary.point
+                      and float(r["learning_rate"]) == summary.learning_rate]
+            series = [sorted(curves[(str(HERE / r["study"]), r["trial_id"])]) for r in trials]
+            series = [c for c in series if c]
+            if series:
+                steps = [step for step, _ in series[0]]
+                mean = np.mean([[value for _, value in c] for c in series], axis=0)
+                axis.plot(steps, mean, marker=".", label=f"{name} ({len(series)} seeds)")
+        axis.set_title(f"{task_name} {encoding}, {budget:,}, depth 4", fontsize=9)
+        axis.set_xlabel("training step")
+        axis.set_ylabel(tasks.get(task_name).metric)
+        axis.legend(fontsize=7)
+    for axis in list(axes.flat)[len(panels):]:
+        axis.axis("off")
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
 
 
 def final_test(rows, chosen, path):
