@@ -12,7 +12,7 @@ import pathlib
 
 import keras
 
-from relax_keras.cli.run_directory import write_atomically
+from relax_keras.files import write_atomically
 
 STATE = "state.json"
 

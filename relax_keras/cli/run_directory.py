@@ -7,6 +7,8 @@ import json
 import os
 import pathlib
 
+from relax_keras.files import write_atomically
+
 MARKER = "run_config.json"  # every run directory of relax-keras holds it
 MARKER_KEY = "relax_keras_run"
 LOCK = ".lock"
@@ -104,11 +106,3 @@ class RunDirectory:
     def close(self):
         self._release_lock()
 
-
-def write_atomically(path, text):
-    """Writes `text` to `path` through a temporary file and a rename: a reader (or an
-    interrupt) sees the old file or the new one, never half of one."""
-    path = pathlib.Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)

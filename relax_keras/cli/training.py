@@ -12,12 +12,12 @@ import keras
 from relax_keras.cli.epoch_backup import EpochBackup
 from relax_keras.cli.epoch_backup import restore
 from relax_keras.cli.run_directory import RunDirectory
-from relax_keras.cli.run_directory import write_atomically
 from relax_keras.cli.tasks import EVALUATION_CONTEXT
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
 from relax_keras.cli.tasks import evaluate
 from relax_keras.extras import require
+from relax_keras.files import write_atomically
 
 # options that do not change what is trained, so a resumed run may differ in them
 RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")

@@ -1,8 +1,9 @@
 """Keeps a job's directory bound to the settings it was started with."""
 
 import json
-import os
 import pathlib
+
+from relax_keras.files import write_atomically
 
 
 def check_settings(path, settings, what):
@@ -25,9 +26,7 @@ def check_settings(path, settings, what):
                              "recorded settings, or give the new job another name or directory.")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(settings, indent=1))
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps(settings, indent=1))
 
 
 def describe_differences(now, recorded, ignore=()):

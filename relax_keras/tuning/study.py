@@ -19,6 +19,7 @@ import os
 import pathlib
 
 from relax_keras import tasks
+from relax_keras.files import write_atomically
 from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.settings_guard import describe_differences
 from relax_keras.tuning.study_grid import grid_points
@@ -77,7 +78,7 @@ def check_guard(project, spec, fingerprint):
                 "cannot be mixed with new ones. Give the new study another `name` and `output`.")
         return
     project.mkdir(parents=True, exist_ok=True)
-    _write_atomically(guard, json.dumps({"spec": spec.to_dict(), "fingerprint": fingerprint}, indent=1))
+    write_atomically(guard, json.dumps({"spec": spec.to_dict(), "fingerprint": fingerprint}, indent=1))
 
 
 def check_results(path, fingerprint):
@@ -100,10 +101,10 @@ def collect(project, output, point_order):
                                 r["stage"] != "learning_rate", r["learning_rate"], r["seed"]))
     output.mkdir(parents=True, exist_ok=True)
     rows = [{field: record.get(field, "") for field in RESULT_FIELDS} for record in records]
-    _write_atomically(output / "results.csv", _csv_text(RESULT_FIELDS, rows))
+    write_atomically(output / "results.csv", _csv_text(RESULT_FIELDS, rows))
     curve_rows = [{"trial_id": r["trial_id"], "step": step, "val_metric": metric}
                   for r in records for step, metric in r.get("curve", [])]
-    _write_atomically(output / "curves.csv", _csv_text(["trial_id", "step", "val_metric"], curve_rows))
+    write_atomically(output / "curves.csv", _csv_text(["trial_id", "step", "val_metric"], curve_rows))
     return output / "results.csv"
 
 
@@ -120,8 +121,3 @@ def _csv_text(fields, rows):
     writer.writerows(rows)
     return buffer.getvalue()
 
-
-def _write_atomically(path, text):
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)

@@ -9,6 +9,7 @@ import keras
 import keras_tuner
 
 from relax_keras import tasks
+from relax_keras.files import write_atomically
 from relax_keras.tuning.provenance import cpu_description
 from relax_keras.tuning.provenance import git_commit
 from relax_keras.tuning.provenance import software_versions
@@ -91,7 +92,4 @@ class StudyTuner(keras_tuner.Tuner):
         return {"val_metric": metric}
 
     def _write(self, trial, record, name=RECORD):
-        path = os.path.join(self.get_trial_dir(trial.trial_id), name)
-        with open(path + ".tmp", "w") as file:
-            json.dump(record, file, indent=1)
-        os.replace(path + ".tmp", path)
+        write_atomically(os.path.join(self.get_trial_dir(trial.trial_id), name), json.dumps(record, indent=1))

@@ -214,7 +214,9 @@ def test_section(path):
     return lines + [""]
 
 
-def plot(summaries, path):
+def plot_series(summaries, path, series_of, xlabel, title, log_base=10):
+    """One panel per task: `series_of(task, encoding) -> {label: [(x, mean, half_width)]}`
+    drawn as lines with 95% intervals."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -223,52 +225,47 @@ def plot(summaries, path):
     groups = sorted({(p[0], p[1]) for p in summaries})
     figure, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 4), squeeze=False)
     for axis, (task_name, encoding) in zip(axes[0], groups):
-        budgets = sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)})
+        for label, points in series_of(task_name, encoding).items():
+            x, y, e = zip(*sorted(points))
+            axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=label)
+        axis.set_xscale("log", base=log_base)
+        axis.set_xlabel(xlabel)
+        axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
+        axis.set_title(title.format(task=task_name, encoding=encoding))
+        axis.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def plot(summaries, path):
+    """The metric against the budget for each family at depth 4."""
+
+    def series_of(task_name, encoding):
         series = collections.defaultdict(list)
-        for budget in budgets:
+        for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
             fam = st.families(summaries, task_name, encoding, budget, 4)
             fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, BASELINES)
             for name, s in fam.items():
                 if s is not None:
                     series[name].append((budget, s.mean, s.half_width))
-        for name, points in series.items():
-            x, y, e = zip(*points)
-            axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=name)
-        axis.set_xscale("log")
-        axis.set_xlabel("parameter budget")
-        axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
-        axis.set_title(f"{task_name} {encoding}, depth 4")
-        axis.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
+        return series
+
+    plot_series(summaries, path, series_of, "parameter budget", "{task} {encoding}, depth 4")
 
 
 def plot_against_weight_sets(summaries, path):
-    """The validation metric against L_W at each fixed depth (L_T = depth / L_W), one
-    line per budget and depth, with 95% intervals."""
-    import matplotlib
+    """The metric against L_W at each fixed depth (L_T = depth / L_W), one line per
+    budget and depth."""
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    groups = sorted({(p[0], p[1]) for p in summaries})
-    figure, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 4), squeeze=False)
-    for axis, (task_name, encoding) in zip(axes[0], groups):
+    def series_of(task_name, encoding):
         lines = collections.defaultdict(list)
         for point, s in summaries.items():
             if point[:2] == (task_name, encoding) and point[3] == "relax":
-                lines[(point[2], point[4] * point[5])].append((point[4], s.mean, s.half_width))
-        for (budget, depth), points in sorted(lines.items()):
-            if len(points) > 1:
-                x, y, e = zip(*sorted(points))
-                axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=f"{budget:,}, depth {depth}")
-        axis.set_xscale("log", base=2)
-        axis.set_xlabel("weight sets L_W (L_T = depth / L_W)")
-        axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
-        axis.set_title(f"{task_name} {encoding}")
-        axis.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
+                lines[f"{point[2]:,}, depth {point[4] * point[5]}"].append((point[4], s.mean, s.half_width))
+        return {label: points for label, points in lines.items() if len(points) > 1}
+
+    plot_series(summaries, path, series_of, "weight sets L_W (L_T = depth / L_W)", "{task} {encoding}",
+                log_base=2)
 
 
 def plot_curves(rows, curves, summaries, path):

@@ -1,0 +1,13 @@
+"""Writing files so that an interrupt never leaves half of one."""
+
+import os
+import pathlib
+
+
+def write_atomically(path, text):
+    """Writes `text` to `path` through a temporary file and a rename: a reader (or an
+    interrupt) sees the old file or the new one, never half of one."""
+    path = pathlib.Path(path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
