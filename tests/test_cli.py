@@ -278,3 +278,18 @@ def test_every_option_of_every_command_has_help_and_shows_its_default(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     assert "epochs to train (default: 10)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_cifar10_trains_from_the_command_line_on_official_layout_files(tmp_path, capsys):
+    import numpy as np
+
+    from tests.test_data import write_cifar_batches
+
+    write_cifar_batches(tmp_path, 1_010, np.random.default_rng(0))
+    run_dir = tmp_path / "run"
+    argv = ["train", "cifar10", "--local-dir", str(tmp_path), "--units", "8", "--encoding", "flat",
+            "--weight-sets", "2", "--repeats", "1", "--epochs", "1", "--steps-per-epoch", "2",
+            "--batch-size", "16", "--verbose", "0", "--output", str(run_dir)]
+    assert main(argv) == 0
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["params"] == 3072 * 8 + 8 + 2 * (64 + 8) + 90

@@ -201,8 +201,32 @@ def test_tfds_asked_for_offline_fails_at_once(tmp_path):
     assert time.perf_counter() - start < 5
 
 
-def test_cifar10_from_a_local_directory_says_it_needs_tfds(tmp_path):
-    with pytest.raises(ValueError, match="cifar10 cannot be read from local files .* Prepare tfds `cifar10`"):
+def write_cifar_batches(directory, per_batch, rng):
+    import pickle
+
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        rows = rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8)
+        with open(directory / name, "wb") as file:
+            pickle.dump({b"data": rows, b"labels": list(rng.integers(0, 10, per_batch))}, file)
+
+
+def test_cifar10_reads_the_official_python_batches(tmp_path):
+    rng = np.random.default_rng(0)
+    write_cifar_batches(tmp_path, 1_010, rng)
+    images, labels = data.load_image_arrays("cifar10", "train", local_dir=tmp_path)
+    assert images.shape == (5 * 1_010 - 5_000, 32, 32, 3) and labels.dtype == np.int64
+    import pickle
+
+    first = pickle.load(open(tmp_path / "data_batch_1", "rb"), encoding="bytes")[b"data"][0]
+    # channel-major rows: red plane, then green, then blue
+    assert images[0, 0, 1, 0] == first[1] and images[0, 0, 1, 1] == first[1024 + 1]
+    assert images[0, 1, 0, 2] == first[2048 + 32]
+    assert len(data.load_image_arrays("cifar10", "validation", local_dir=tmp_path)[0]) == 5_000
+    assert len(data.load_image_arrays("cifar10", "test", local_dir=tmp_path)[0]) == 1_010
+
+
+def test_cifar10_without_its_files_says_where_it_looked(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No cifar10 files in the given local_dir .* data_batch_1"):
         data.image_dataset("cifar10", "train", local_dir=tmp_path)
 
 

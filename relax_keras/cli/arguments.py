@@ -3,7 +3,7 @@
 import argparse
 import math
 
-TASKS = ("shakespeare", "mnist", "svhn")
+TASKS = ("shakespeare", "mnist", "svhn", "cifar10")
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
 

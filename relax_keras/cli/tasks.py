@@ -64,7 +64,7 @@ def build_model(args):
         return zoo.shakespeare_relax(weights=weights, **arguments)
     if args.task == "svhn":
         return zoo.svhn_relax(weights=weights, **arguments)
-    return zoo.image_relax(data.IMAGE_DATASETS["mnist"].image_shape, weights=weights, **arguments)
+    return zoo.image_relax(data.IMAGE_DATASETS[args.task].image_shape, weights=weights, **arguments)
 
 
 # Characters of unscored context before each scored window when text is evaluated.

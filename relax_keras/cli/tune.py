@@ -23,7 +23,7 @@ def add_parser(subparsers):
         "processes with KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT and "
         "KERASTUNER_TUNER_ID (chief, tuner0, tuner1, ...).",
     )
-    parser.add_argument("task", nargs="?", choices=("shakespeare", "mnist", "svhn"), help="the task (or give it in --spec)")
+    parser.add_argument("task", nargs="?", choices=arguments.TASKS, help="the task (or give it in --spec)")
     parser.add_argument("--spec", help="a JSON job specification (see tuning/specs/)")
     parser.add_argument("--budget", type=arguments.positive_int, help="the most parameters of every model")
     parser.add_argument("--depth", type=arguments.positive_int, help="fix the depth L_W * L_T")

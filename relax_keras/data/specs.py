@@ -2,7 +2,9 @@
 
 import dataclasses
 
-from relax_keras.data import idx, svhn_mat
+from relax_keras.data import cifar_pickle
+from relax_keras.data import idx
+from relax_keras.data import svhn_mat
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,8 +87,13 @@ CIFAR10 = DatasetSpec(
     name="cifar10",
     tfds_name="cifar10",
     download_host="www.cs.toronto.edu",
-    local_files={"train": (), "test": ()},
-    how_to_obtain="Prepare tfds `cifar10` and pass its `data_dir`.",
+    local_files={"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)},
+    how_to_obtain=(
+        "Put the official Python batches (data_batch_1 ... data_batch_5, test_batch, from "
+        "cifar-10-python.tar.gz) in a directory and pass it as `local_dir`, or prepare tfds "
+        "`cifar10` and pass its `data_dir`."
+    ),
+    read_local=cifar_pickle.read_cifar_batches,
     image_shape=(32, 32, 3),
     classes=10,
     validation_size=5_000,

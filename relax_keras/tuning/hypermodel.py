@@ -1,5 +1,7 @@
 import keras_tuner
 
+from relax_keras.tasks import TASKS
+
 from relax_keras.data.specs import IMAGE_DATASETS
 from relax_keras.validation import one_of
 from relax_keras.validation import positive_int
@@ -37,7 +39,7 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
     def __init__(self, task, param_budget, depth=None, encoding="rows",
                  weight_sets=(1, 2, 4, 8), repeats=(1, 2, 4, 8), name=None, tunable=True):
         super().__init__(name=name, tunable=tunable)
-        self.task = one_of("task", task, ("shakespeare", "mnist", "svhn"))
+        self.task = one_of("task", task, tuple(TASKS))
         self.param_budget = positive_int("param_budget", param_budget)
         self.depth = None if depth is None else positive_int("depth", depth)
         self.encoding = one_of("encoding", encoding, ("rows", "flat"))

@@ -8,13 +8,15 @@ Example:
 """
 
 from relax_keras.character_embedding import CharacterEmbedding
-from relax_keras.zoo.baselines import (
-    char_rnn_baseline,
-    image_dense_baseline,
-    image_rnn_baseline,
-)
-from relax_keras.zoo.generation import generate, model_vocabulary
-from relax_keras.zoo.image import image_relax, svhn_relax
-from relax_keras.zoo.presets import PRESET_PARAMS, PRESETS, from_preset
+from relax_keras.zoo.baselines import char_rnn_baseline
+from relax_keras.zoo.baselines import image_dense_baseline
+from relax_keras.zoo.baselines import image_rnn_baseline
+from relax_keras.zoo.generation import generate
+from relax_keras.zoo.generation import model_vocabulary
+from relax_keras.zoo.image import image_relax
+from relax_keras.zoo.image import svhn_relax
+from relax_keras.zoo.presets import PRESET_PARAMS
+from relax_keras.zoo.presets import PRESETS
+from relax_keras.zoo.presets import from_preset
 from relax_keras.zoo.pretrained import PRETRAINED
 from relax_keras.zoo.shakespeare import shakespeare_relax

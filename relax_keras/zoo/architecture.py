@@ -4,7 +4,9 @@ import os
 
 import keras
 
-from relax_keras.zoo.pretrained import PRETRAINED, pretrained_config, pretrained_path
+from relax_keras.zoo.pretrained import PRETRAINED
+from relax_keras.zoo.pretrained import pretrained_config
+from relax_keras.zoo.pretrained import pretrained_path
 
 
 def resolve_architecture(builder, given, defaults, weights):

@@ -2,10 +2,13 @@
 
 import keras
 
-from relax_keras.budget import dense_params, relax_block_params
+from relax_keras.budget import dense_params
+from relax_keras.budget import relax_block_params
 from relax_keras.character_embedding import CharacterEmbedding
 from relax_keras.vocabulary import Vocabulary
-from relax_keras.zoo.architecture import finish, relax_block, resolve_architecture
+from relax_keras.zoo.architecture import finish
+from relax_keras.zoo.architecture import relax_block
+from relax_keras.zoo.architecture import resolve_architecture
 from relax_keras.zoo.sizing import resolve_units
 
 SHAKESPEARE_DEFAULTS = {
