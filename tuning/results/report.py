@@ -72,7 +72,7 @@ def main():
         final_test(rows, chosen, HERE / "test.csv")
     if (HERE / "test.csv").exists():
         lines += test_section(HERE / "test.csv")
-    lines += rate_section(summaries)
+    lines += rate_section(summaries, rows)
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
     plot(summaries, HERE / "families.png")
     plot_against_weight_sets(summaries, HERE / "weight_sets.png")
@@ -183,14 +183,20 @@ def verdict_lines(summaries):
                     "only where the interval excludes 0."]
 
 
-def rate_section(summaries):
+def rate_section(summaries, rows):
+    tried = collections.defaultdict(set)
+    for row in rows:
+        tried[st.point_of(row)].add(float(row["learning_rate"]))
     lines = ["## Every point: chosen learning rate and validation metric", "",
+             "A rate marked `(edge)` is the smallest or largest of the grid: the best rate may lie "
+             "outside it.", "",
              "| task | encoding | budget | model | L_W | L_T | parameters | rate | mean ± 95% | sample std | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for point, s in sorted(summaries.items()):
         metric = tasks.get(point[0]).metric
         lines.append(f"| {point[0]} | {point[1]} | {point[2]:,} | {point[3]} | {point[4] or ''} | "
-                     f"{point[5] or ''} | {s.params:,} | {s.learning_rate:g} | {summary_cell(s, metric)} | "
+                     f"{point[5] or ''} | {s.params:,} | {s.learning_rate:g}{edge(s, tried[point])} | "
+                     f"{summary_cell(s, metric)} | "
                      f"{fmt(s.std, metric)} | {len(s.by_seed)} |")
     return lines
 
@@ -212,6 +218,10 @@ def test_section(path):
                      f"{r if r != '0' else ''} | {np.mean(values) * scale:.{digits}f} ± "
                      f"{st.interval_half_width(values) * scale:.{digits}f} | {len(values)} |")
     return lines + [""]
+
+
+def edge(summary, rates):
+    return " (edge)" if len(rates) > 1 and summary.learning_rate in (min(rates), max(rates)) else ""
 
 
 def plot_series(summaries, path, series_of, xlabel, title, log_base=10):
