@@ -18,6 +18,7 @@ from relax_keras.cli.tasks import dataset
 from relax_keras.cli.tasks import evaluate
 from relax_keras.extras import require
 from relax_keras.files import write_atomically
+from relax_keras.provenance import cpu_model_and_flags
 
 # options that do not change what is trained, so a resumed run may differ in them
 RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")
@@ -57,14 +58,7 @@ def plot_learning_curve(history_path, image_path, task):
 
 def machine():
     """Returns a one-line description of this machine's processor."""
-    name = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as file:
-            name = next(line.split(":", 1)[1].strip() for line in file if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{name}, {os.cpu_count()} cores, {platform.system()}"
-
+    return f"{cpu_model_and_flags()[0]}, {os.cpu_count()} cores, {platform.system()}"
 
 def run(args):
     require("matplotlib", "The learning curve of `relax-keras train`")  # before any work

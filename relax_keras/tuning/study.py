@@ -97,7 +97,7 @@ def collect(project, output, point_order):
     """Writes `results.csv` (one row per trial) and `curves.csv` (the validation curves)
     from the trial records of `project`; returns the path of `results.csv`."""
     records = [json.loads(path.read_text()) for path in sorted(project.glob(f"trial_*/{RECORD}"))]
-    records.sort(key=lambda r: (point_order.index(_key(r)) if _key(r) in point_order else len(point_order),
+    records.sort(key=lambda r: (point_order.index(r["point"]) if r["point"] in point_order else len(point_order),
                                 r["stage"] != "learning_rate", r["learning_rate"], r["seed"]))
     output.mkdir(parents=True, exist_ok=True)
     rows = [{field: record.get(field, "") for field in RESULT_FIELDS} for record in records]
@@ -106,10 +106,6 @@ def collect(project, output, point_order):
                   for r in records for step, metric in r.get("curve", [])]
     write_atomically(output / "curves.csv", _csv_text(["trial_id", "step", "val_metric"], curve_rows))
     return output / "results.csv"
-
-
-def _key(record):
-    return record["point"]
 
 
 def _csv_text(fields, rows):

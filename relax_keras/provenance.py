@@ -19,9 +19,8 @@ def git_commit(directory="."):
         return "unknown"
 
 
-def cpu_description():
-    """Returns the CPU model and its flags that matter for speed, e.g.
-    `"AMD EPYC (avx2 fma avx512f avx512_bf16)"`."""
+def cpu_model_and_flags():
+    """Returns the CPU's model name and its set of flags (from /proc/cpuinfo where there)."""
     model, flags = platform.processor() or platform.machine(), set()
     cpuinfo = pathlib.Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -31,6 +30,13 @@ def cpu_description():
                 model = value.strip()
             elif key.strip() == "flags":
                 flags = set(value.split())
+    return model, flags
+
+
+def cpu_description():
+    """Returns the CPU model and its flags that matter for speed, e.g.
+    `"AMD EPYC (avx2 fma avx512f avx512_bf16)"`."""
+    model, flags = cpu_model_and_flags()
     present = [flag for flag in RELEVANT_CPU_FLAGS if flag in flags]
     return f"{model} ({' '.join(present) or 'no listed flags'})"
 
