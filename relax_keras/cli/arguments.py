@@ -57,6 +57,8 @@ def add_model_options(parser):
     group.add_argument("--steps-per-input", type=int, help="switched steps per element")
     group.add_argument("--encoding", choices=("rows", "flat"), help="image tasks")
     group.add_argument("--embedding-dim", type=int, help="shakespeare")
+    group.add_argument("--dropout", type=float,
+                       help="shakespeare: fraction of the embedding's and block's outputs dropped in training")
     group.add_argument("--augmentation", type=float,
                        help="image tasks: random translations up to this fraction in training")
     group = parser.add_argument_group("hardware non-idealities (relax_keras.nonideal)")

@@ -16,7 +16,7 @@ MODEL_OPTIONS = (
 
 def model_arguments(args):
     """Returns the zoo arguments the user gave on the command line."""
-    names = MODEL_OPTIONS + (("embedding_dim",) if args.task == "shakespeare" else ("encoding", "augmentation"))
+    names = MODEL_OPTIONS + (("embedding_dim", "dropout") if args.task == "shakespeare" else ("encoding", "augmentation"))
     given = {name: getattr(args, name, None) for name in names}
     if isinstance(given["schedule"], str) and "," in given["schedule"]:
         given["schedule"] = [int(position) for position in given["schedule"].split(",")]

@@ -16,7 +16,7 @@ PRETRAINED = {
         "config": {
             "embedding_dim": 48, "weight_sets": 2, "repeats": 1, "schedule": "blocked",
             "units": 300, "activation": "tanh", "input_injection": "every",
-            "steps_per_input": None,
+            "steps_per_input": None, "dropout": 0.0,
         },
     },
     "mnist": {

@@ -20,6 +20,7 @@ SHAKESPEARE_DEFAULTS = {
     "activation": "tanh",
     "input_injection": "every",
     "steps_per_input": None,
+    "dropout": 0.0,
 }
 
 
@@ -33,6 +34,7 @@ def shakespeare_relax(
     activation=None,
     input_injection=None,
     steps_per_input=None,
+    dropout=None,
     vocabulary=None,
     weight_programming=None,
     weights=None,
@@ -66,6 +68,9 @@ def shakespeare_relax(
         input_injection: `"every"` or `"first"`. Default: `"every"`.
         steps_per_input: int, switched steps per character. Default:
             `weight_sets * repeats`.
+        dropout: float in [0, 1), the fraction of the embedding's and the block's
+            outputs dropped in training (`keras.layers.Dropout`, parameter-free).
+            Default: `0.0`.
         vocabulary: a `Vocabulary`. Default: the 65 symbols of Tiny Shakespeare.
         weight_programming: list of device non-idealities applied to the weight
             sets (`relax_keras.nonideal.ProgrammingNoise`, `Quantization`).
@@ -91,7 +96,7 @@ def shakespeare_relax(
             weight_sets=weight_sets, repeats=repeats, schedule=schedule, units=units,
             param_budget=param_budget, embedding_dim=embedding_dim,
             activation=activation, input_injection=input_injection,
-            steps_per_input=steps_per_input,
+            steps_per_input=steps_per_input, dropout=dropout,
         ),
         SHAKESPEARE_DEFAULTS,
         weights,
@@ -108,8 +113,12 @@ def shakespeare_relax(
     # ---- layers and functional model
     ids = keras.Input((None,), dtype="int32", name="ids")
     x = CharacterEmbedding(vocabulary, embedding_dim, name="embedding")(ids)  # (B, T, E)
+    if config["dropout"]:
+        x = keras.layers.Dropout(config["dropout"], name="embedding_dropout")(x)
     steps = config["steps_per_input"] or config["weight_sets"] * config["repeats"]
     x = relax_block(config, width, steps, weight_programming, return_sequences=True)(x)  # (B, T, N)
+    if config["dropout"]:
+        x = keras.layers.Dropout(config["dropout"], name="block_dropout")(x)
     if include_top:
         x = keras.layers.Dense(
             vocabulary.size, activation=classifier_activation, dtype="float32", name="logits"
