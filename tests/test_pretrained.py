@@ -46,7 +46,8 @@ def test_pretrained_shakespeare_reaches_its_card_from_the_command_line(capsys):
 
 
 def test_damaged_weights_fail_the_checksum(monkeypatch):
-    entry = {**pretrained.PRETRAINED["mnist"], "sha256": "0" * 64}
+    record = pretrained.PRETRAINED["mnist"]
+    entry = {**record, "weights": {**record["weights"], "sha256": "0" * 64}}
     monkeypatch.setitem(pretrained.PRETRAINED, "mnist", entry)
     with pytest.raises(ValueError, match="are damaged: sha256 .* expected 0000"):
         zoo.image_relax((28, 28, 1), weights="mnist")

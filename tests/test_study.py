@@ -67,10 +67,10 @@ def test_a_seed_gives_every_point_the_same_batches(shared_data):
     for model in ("relax", "dense"):
         keras.utils.set_random_seed(3)  # as a trial does, then builds its model
         task.build(model, "flat", 2, 2, 20_000, 1e-3)
-        batches = task.dataset("train", seed=3, training=True, sources=sources).take(3)
+        batches = task.dataset("train", seed=3, shuffle=True, repeat=True, sources=sources).take(3)
         first_batches.append([labels.numpy() for _, labels in batches])
     np.testing.assert_array_equal(first_batches[0], first_batches[1])
-    other = task.dataset("train", seed=4, training=True, sources=sources).take(1)
+    other = task.dataset("train", seed=4, shuffle=True, repeat=True, sources=sources).take(1)
     assert not np.array_equal(next(iter(other))[1].numpy(), first_batches[0][0])
 
 

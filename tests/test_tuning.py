@@ -3,6 +3,7 @@ import pathlib
 import keras_tuner
 import pytest
 
+from relax_keras import tasks
 from relax_keras.tuning import ReLaXHyperModel
 
 ROOT_DIR = pathlib.Path(__file__).resolve().parents[1]
@@ -173,13 +174,13 @@ def test_sweep_trains_every_point_resumes_and_reports(shared_data, tmp_path):
 def test_sweep_walks_seed_by_seed_and_keeps_the_depths_asked_for():
     from relax_keras.tuning.sweep import sweep_points
 
-    points = list(sweep_points("shakespeare", (1, 2, 4), (1, 2, 4), (0, 1), ("chars",), ("gru",), depths={1, 2, 4}))
+    points = list(sweep_points(tasks.get("shakespeare"), (1, 2, 4), (1, 2, 4), (0, 1), ("chars",), ("gru",), depths={1, 2, 4}))
     grid = [(1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (4, 1)]
     expected = [("chars", "relax", w, r, seed) for seed in (0, 1) for w, r in grid]
     expected.insert(len(grid), ("chars", "gru", "", "", 0))
     expected.append(("chars", "gru", "", "", 1))
     assert points == expected
-    equal_depth = sweep_points("mnist", (1, 2, 4), (1, 2, 4), (0,), ("rows",), (), depths={4})
+    equal_depth = sweep_points(tasks.get("mnist"), (1, 2, 4), (1, 2, 4), (0,), ("rows",), (), depths={4})
     assert [(w, r) for _, _, w, r, _ in equal_depth] == [(1, 4), (2, 2), (4, 1)]
 
 

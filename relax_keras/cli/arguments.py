@@ -3,9 +3,14 @@
 import argparse
 import math
 
-TASKS = ("shakespeare", "mnist", "svhn", "cifar10")
-POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+from relax_keras.tasks import TASKS as _TASKS
+from relax_keras.tasks.image_task import ImageTask
+from relax_keras.tasks.image_task import RECURRENT_BASELINES
 
+TASKS = tuple(_TASKS)
+ENCODINGS = tuple(dict.fromkeys(e for task in _TASKS.values() for e in task.encodings))
+IMAGE_ENCODINGS = ImageTask.encodings
+POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 def positive_int(text):
@@ -55,7 +60,7 @@ def add_model_options(parser):
     group.add_argument("--activation", help="the block's activation, e.g. tanh, relu, sin2")
     group.add_argument("--input-injection", choices=("every", "first"), help="show the input at every switched step or only the first")
     group.add_argument("--steps-per-input", type=int, help="switched steps per element")
-    group.add_argument("--encoding", choices=("rows", "flat"), help="image tasks")
+    group.add_argument("--encoding", choices=IMAGE_ENCODINGS, help="image tasks")
     group.add_argument("--embedding-dim", type=int, help="shakespeare")
     group.add_argument("--dropout", type=float,
                        help="shakespeare: fraction of the embedding's and block's outputs dropped in training")

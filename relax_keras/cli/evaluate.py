@@ -38,14 +38,13 @@ def _add_model_source(parser):
     arguments.add_model_options(parser)
     parser.add_argument("--model", help="a .keras file written by `relax-keras train`")
     parser.add_argument("--weights", help="a pretrained name or a .weights.h5 path "
-                        "(default for shakespeare: tiny_shakespeare)")
+                        "(default: the task's shipped weights, e.g. tiny_shakespeare)")
 
 
-def load(args, default_weights=None):
-    """Loads `--model`, or builds the zoo model with `--weights`.
-
-    `default_weights` are used when no model option is given at all.
-    """
+def load(args):
+    """Loads `--model`, or builds the zoo model with `--weights`; with no model option
+    at all, the task's shipped weights (`Task.pretrained`)."""
+    from relax_keras import tasks
     from relax_keras.cli.tasks import build_model
     from relax_keras.cli.tasks import model_arguments
     from relax_keras.saving import load_model
@@ -53,25 +52,24 @@ def load(args, default_weights=None):
     if args.model:
         return load_model(args.model)
     if args.weights is None and not args.preset and not model_arguments(args):
-        args.weights = default_weights
+        args.weights = tasks.get(args.task).pretrained
     return build_model(args)
 
 
 def run_evaluate(args):
-    from relax_keras.cli.tasks import EVALUATION_CONTEXT
+    from relax_keras import tasks
     from relax_keras.cli.tasks import dataset
-    from relax_keras.cli.tasks import evaluate
     from relax_keras.zoo.generation import generate
 
-    model = load(args, "tiny_shakespeare" if args.task == "shakespeare" else None)
-    split = dataset(args, args.split, shuffle=False, evaluation=True)
-    results = evaluate(args, model, split)
+    task = tasks.get(args.task)
+    model = load(args)
+    results = task.evaluate(model, dataset(args, args.split, scoring=True))
     print(json.dumps({"model": model.name, "params": model.count_params(), "split": args.split,
                       **results}, indent=2))
-    if args.task == "shakespeare":
+    if task.context is not None:  # a text task
         print(f"{args.split} loss: {results['loss']:.4f} nats/char = "
               f"{results['bits_per_char']:.4f} bits/char (each scored window of "
-              f"{args.seq_len} characters read after {EVALUATION_CONTEXT} of context)")
+              f"{args.seq_len} characters read after {task.context} of context)")
         if args.sample_length:
             print("Sample (prompt 'ROMEO:', temperature 0.8, seed 0):")
             print(generate(model, "ROMEO:\n", args.sample_length, 0.8, seed=0))
@@ -83,5 +81,5 @@ def run_generate(args):
     from relax_keras.zoo.generation import generate
 
     keras.utils.set_random_seed(args.seed)
-    model = load(args, "tiny_shakespeare")
+    model = load(args)
     print(generate(model, args.prompt, args.length, args.temperature, seed=args.seed))

@@ -16,10 +16,10 @@ def add_parser(subparsers):
     parser.add_argument("--weight-sets", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8], help="the L_W values of the grid")
     parser.add_argument("--repeats", type=arguments.positive_int, nargs="+", default=[1, 2, 4, 8], help="the L_T values of the grid")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="the seeds of every point")
-    parser.add_argument("--encodings", nargs="+", choices=("rows", "flat"), default=["rows", "flat"],
-                        help="image tasks: both input modes by default")
-    parser.add_argument("--baselines", nargs="*", choices=("simple_rnn", "gru", "lstm"),
-                        default=["simple_rnn", "gru", "lstm"], help="the Keras baselines at the same budget")
+    parser.add_argument("--encodings", nargs="+", choices=arguments.ENCODINGS,
+                        help="the input modes (default: all of the task's)")
+    parser.add_argument("--baselines", nargs="*", choices=arguments.RECURRENT_BASELINES,
+                        default=list(arguments.RECURRENT_BASELINES), help="the Keras baselines at the same budget")
     parser.add_argument("--depths", type=arguments.positive_int, nargs="+",
                         help="keep only the grid points of these depths L_W * L_T (default: all)")
     parser.add_argument("--epochs", type=arguments.positive_int, default=3, help="epochs per model")
@@ -36,21 +36,21 @@ SWEEP_SETTINGS = ("task", "budget", "epochs", "steps_per_epoch", "batch_size", "
 def run(args):
     import pathlib
 
+    from relax_keras import tasks
     from relax_keras.cli.tasks import dataset
-    from relax_keras.cli.tasks import evaluate
     from relax_keras.tuning.settings_guard import check_settings
     from relax_keras.tuning.sweep import run_sweep
 
     check_settings(pathlib.Path(args.output) / "sweep_settings.json",
                    {key: getattr(args, key) for key in SWEEP_SETTINGS}, f"The sweep in {args.output}")
 
-    validation = dataset(args, "validation", shuffle=False, evaluation=True)
-    key = "loss" if args.task == "shakespeare" else "accuracy"
+    task = tasks.get(args.task)
+    validation = dataset(args, "validation", scoring=True)
     run_sweep(
-        args.task, args.budget, dataset(args, "train"), validation,
-        lambda model: evaluate(args, model, validation)[key], args.output,
+        task, args.budget, dataset(args, "train"), validation,
+        lambda model: task.score(model, validation), args.output,
         weight_sets=args.weight_sets, repeats=args.repeats, seeds=args.seeds,
-        encodings=args.encodings if args.task != "shakespeare" else ["chars"],
+        encodings=args.encodings or task.encodings,
         baselines=args.baselines, depths=args.depths, epochs=args.epochs,
         steps_per_epoch=args.steps_per_epoch,
     )

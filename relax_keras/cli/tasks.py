@@ -1,11 +1,8 @@
-"""The tasks the command line knows: how to build their models and read their data."""
+"""What the command line reads from its task (`relax_keras.tasks`): models and data."""
 
-from relax_keras import data
 from relax_keras import nonideal
+from relax_keras import tasks
 from relax_keras import zoo
-from relax_keras.zoo.text_metrics import character_loss
-
-from relax_keras.cli.arguments import TASKS  # noqa: F401  (the command line's tasks)
 
 # command-line option -> zoo argument, for the options every ReLaX model takes
 MODEL_OPTIONS = (
@@ -16,7 +13,7 @@ MODEL_OPTIONS = (
 
 def model_arguments(args):
     """Returns the zoo arguments the user gave on the command line."""
-    names = MODEL_OPTIONS + (("embedding_dim", "dropout") if args.task == "shakespeare" else ("encoding", "augmentation"))
+    names = MODEL_OPTIONS + tasks.get(args.task).model_options
     given = {name: getattr(args, name, None) for name in names}
     if isinstance(given["schedule"], str) and "," in given["schedule"]:
         given["schedule"] = [int(position) for position in given["schedule"].split(",")]
@@ -51,55 +48,20 @@ def build_model(args):
         arguments["learning_rate"] = args.learning_rate
     weights = getattr(args, "weights", None)
     if args.preset:
-        if not args.preset.startswith(args.task):
-            raise ValueError(
-                f"Preset {args.preset!r} is not a {args.task} preset; choose one of "
-                f"{[name for name in zoo.PRESETS if name.startswith(args.task)]}."
-            )
-        model = zoo.from_preset(args.preset, **arguments)
-        if weights:
-            zoo.architecture.load_weights(model, weights)
-        return model
-    if args.task == "shakespeare":
-        return zoo.shakespeare_relax(weights=weights, **arguments)
-    if args.task == "svhn":
-        return zoo.svhn_relax(weights=weights, **arguments)
-    return zoo.image_relax(data.IMAGE_DATASETS[args.task].image_shape, weights=weights, **arguments)
+        return zoo.from_preset(args.preset, task=args.task, weights=weights, **arguments)
+    return tasks.get(args.task).build_relax(weights=weights, **arguments)
 
 
-# Characters of unscored context before each scored window when text is evaluated.
-EVALUATION_CONTEXT = 100
-
-
-def dataset(args, split, shuffle=None, evaluation=False):
-    """Returns the `tf.data.Dataset` of a split of `args.task`.
-
-    With `evaluation=True`, text windows carry `EVALUATION_CONTEXT` characters of
-    unscored context (see `relax_keras.data.tiny_shakespeare`).
-
-    With `--steps-per-epoch`, the training split repeats, so that epochs of a fixed
-    number of batches walk on through the data instead of stopping at its end.
-    """
-    sources = dict(source=args.source, local_dir=args.local_dir, data_dir=args.data_dir)
-    if args.task == "shakespeare":
-        split_dataset = data.tiny_shakespeare(
-            split, seq_len=args.seq_len, batch_size=args.batch_size, shuffle=shuffle,
-            seed=args.seed, context=EVALUATION_CONTEXT if evaluation else 0, **sources,
-        )
-    else:
-        split_dataset = data.image_dataset(
-            args.task, split, encoding="image", batch_size=args.batch_size, shuffle=shuffle,
-            seed=args.seed, **sources,
-        )
-    if split == "train" and getattr(args, "steps_per_epoch", None):
-        return split_dataset.repeat()
-    return split_dataset
-
-
-def evaluate(args, model, split_dataset):
-    """Returns the metrics of `model` on a split: for text, nats and bits per scored
-    character (`relax_keras.zoo.text_metrics`); for images, Keras's loss and accuracy."""
-    if args.task == "shakespeare":
-        return character_loss(model, split_dataset)
-    return {name: float(value) for name, value in
-            model.evaluate(split_dataset, verbose=0, return_dict=True).items()}
+def dataset(args, split, scoring=False):
+    """Returns the `tf.data.Dataset` of a split of `args.task`: the training split
+    shuffled with `--seed` (and repeated with `--steps-per-epoch`, so that epochs of a
+    fixed number of batches walk on through the data), the others in order;
+    `scoring=True` for the batches a model is scored on (see
+    `relax_keras.tasks.Task.dataset`)."""
+    task = tasks.get(args.task)
+    training = split == "train"
+    return task.dataset(
+        split, batch_size=args.batch_size, seed=args.seed, shuffle=training,
+        repeat=training and bool(getattr(args, "steps_per_epoch", None)), scoring=scoring, sources=dict(source=args.source, local_dir=args.local_dir, data_dir=args.data_dir),
+        **{name: getattr(args, name) for name in task.data_options},
+    )

@@ -12,10 +12,9 @@ import keras
 from relax_keras.cli.epoch_backup import EpochBackup
 from relax_keras.cli.epoch_backup import restore
 from relax_keras.cli.run_directory import RunDirectory
-from relax_keras.cli.tasks import EVALUATION_CONTEXT
+from relax_keras import tasks
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
-from relax_keras.cli.tasks import evaluate
 from relax_keras.extras import require
 from relax_keras.files import write_atomically
 from relax_keras.provenance import cpu_model_and_flags
@@ -34,7 +33,7 @@ class EpochSeconds(keras.callbacks.Callback):
         logs["epoch_seconds"] = time.perf_counter() - self._start
 
 
-def plot_learning_curve(history_path, image_path, task):
+def plot_learning_curve(history_path, image_path, loss_label):
     matplotlib = require("matplotlib", "The learning curve of `relax-keras train`")
 
     matplotlib.use("Agg")
@@ -48,7 +47,7 @@ def plot_learning_curve(history_path, image_path, task):
         if rows and key in rows[0]:
             axis.plot(epochs, [float(row[key]) for row in rows], marker="o", label=label)
     axis.set_xlabel("epoch")
-    axis.set_ylabel("loss (nats per character)" if task == "shakespeare" else "loss")
+    axis.set_ylabel(loss_label)
     axis.legend()
     axis.grid(alpha=0.3)
     figure.tight_layout()
@@ -69,9 +68,9 @@ def run(args):
     keras.config.set_dtype_policy(args.policy)
     model = build_model(args)
     train = dataset(args, "train")
-    validation = dataset(args, "validation", shuffle=False)
+    validation = dataset(args, "validation")
     # read only when asked, and before any work, so that a missing test split fails early
-    test = dataset(args, "test", shuffle=False, evaluation=True) if args.score_test else None
+    test = dataset(args, "test", scoring=True) if args.score_test else None
     action = run_dir.open(settings, args.overwrite)
     data_source = args.local_dir or args.source or "the default sources (relax_keras.data)"
     print(f"Training {model.name} ({model.count_params():,} parameters) on {args.task}, data from "
@@ -142,10 +141,10 @@ def keep_finished_epochs(history, done):
 def finish(args, model, path, settings, test=None):
     """Scores the validation split (and `test`, given with --score-test), then writes
     metrics.json and the learning curve."""
-    final_validation = dataset(args, "validation", shuffle=False, evaluation=True)
-    metrics = {"validation": evaluate(args, model, final_validation)}
+    task = tasks.get(args.task)
+    metrics = {"validation": task.evaluate(model, dataset(args, "validation", scoring=True))}
     if test is not None:
-        metrics["test"] = evaluate(args, model, test)
+        metrics["test"] = task.evaluate(model, test)
     with open(path / "history.csv") as file:
         seconds = sum(float(row["epoch_seconds"]) for row in csv.DictReader(file))
     report = {
@@ -153,13 +152,13 @@ def finish(args, model, path, settings, test=None):
         "model": model.name,
         "params": model.count_params(),
         "metrics": metrics,
-        "evaluation_context": EVALUATION_CONTEXT if args.task == "shakespeare" else None,
+        "evaluation_context": task.context,
         "train_seconds": round(seconds, 1),
         "machine": machine(),
         "keras": keras.__version__,
         "settings": settings,
     }
-    plot_learning_curve(path / "history.csv", path / "learning_curve.png", args.task)
+    plot_learning_curve(path / "history.csv", path / "learning_curve.png", task.loss_label)
     write_atomically(path / "metrics.json", json.dumps(report, indent=2) + "\n")
     print(json.dumps({"params": report["params"], **metrics}, indent=2))
     print(f"wrote {path / 'model.keras'}, {path / 'metrics.json'}, history.csv, learning_curve.png, logs/")

@@ -27,7 +27,8 @@ def add_parser(subparsers):
     parser.add_argument("--spec", help="a JSON job specification (see tuning/specs/)")
     parser.add_argument("--budget", type=arguments.positive_int, help="the most parameters of every model")
     parser.add_argument("--depth", type=arguments.positive_int, help="fix the depth L_W * L_T")
-    parser.add_argument("--encoding", choices=("rows", "flat"), default="rows", help="image tasks: the input mode")
+    parser.add_argument("--encoding", choices=arguments.ENCODINGS,
+                        help="the input mode (default: the task's first: rows for images)")
     parser.add_argument("--tuner", choices=("random", "bayesian", "hyperband"), default="random", help="KerasTuner's search algorithm")
     parser.add_argument("--max-trials", type=arguments.positive_int, default=10, help="trials of a random or bayesian search (a rerun may raise it)")
     parser.add_argument("--epochs", type=arguments.positive_int, default=3, help="epochs per trial (hyperband: the most)")
@@ -78,7 +79,7 @@ def run(args):
 
         strategy = tf.distribute.MirroredStrategy()
     tuner = run_job(
-        args.task, args.budget, dataset(args, "train"), dataset(args, "validation", shuffle=False),
+        args.task, args.budget, dataset(args, "train"), dataset(args, "validation"),
         tuner=args.tuner, max_trials=args.max_trials, epochs=args.epochs,
         directory=args.directory, project_name=args.project_name, seed=args.seed,
         depth=args.depth, encoding=args.encoding, policy=args.policy,

@@ -16,9 +16,11 @@ class ImageTask(Task):
     """
 
     metric = "accuracy"
+    score_key = "accuracy"
     higher_is_better = True
     encodings = ("rows", "flat")
     baselines = {"rows": RECURRENT_BASELINES, "flat": ("dense",)}
+    model_options = ("encoding", "augmentation")
 
     def __init__(self, name, batch_size=128, **kwargs):
         super().__init__(name, **kwargs)
@@ -30,26 +32,27 @@ class ImageTask(Task):
 
         return IMAGE_DATASETS[self.name].image_shape
 
-    def build(self, model, encoding="rows", weight_sets=None, repeats=None, param_budget=None,
-              learning_rate=1e-3):
+    def build_relax(self, weights=None, **arguments):
         from relax_keras import zoo
 
-        if model == "relax":
-            return zoo.image_relax(self.image_shape, encoding=encoding, weight_sets=weight_sets,
-                                   repeats=repeats, param_budget=param_budget,
-                                   learning_rate=learning_rate)
-        if model == "dense":
-            return zoo.image_dense_baseline(self.image_shape, param_budget=param_budget,
-                                            learning_rate=learning_rate)
-        return zoo.image_rnn_baseline(model, self.image_shape, param_budget=param_budget,
-                                      learning_rate=learning_rate)
+        return zoo.image_relax(self.image_shape, weights=weights, **arguments)
 
-    def dataset(self, split, seed=0, training=False, sources=None):
+    def build_baseline(self, kind, param_budget, encoding="rows", **arguments):
+        from relax_keras import zoo
+
+        if kind == "dense":
+            return zoo.image_dense_baseline(self.image_shape, param_budget=param_budget, **arguments)
+        return zoo.image_rnn_baseline(kind, self.image_shape, param_budget=param_budget, **arguments)
+
+    def dataset(self, split, batch_size=None, seed=0, shuffle=False, repeat=False,
+                scoring=False, sources=None):
         from relax_keras import data
 
-        dataset = data.image_dataset(self.name, split, encoding="image", batch_size=self.batch_size,
-                                     shuffle=training, seed=seed, **(sources or {}))
-        return dataset.repeat() if training else dataset
+        dataset = data.image_dataset(self.name, split, encoding="image",
+                                     batch_size=batch_size or self.batch_size, shuffle=shuffle,
+                                     seed=seed, **(sources or {}))
+        return dataset.repeat() if repeat else dataset
 
-    def score(self, model, dataset):
-        return float(model.evaluate(dataset, verbose=0, return_dict=True)["accuracy"])
+    def evaluate(self, model, dataset):
+        return {name: float(value) for name, value in
+                model.evaluate(dataset, verbose=0, return_dict=True).items()}

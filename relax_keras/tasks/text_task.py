@@ -1,6 +1,7 @@
 """Character-level language modelling (Tiny Shakespeare)."""
 
 from relax_keras.tasks.task import Task
+from relax_keras.validation import one_of
 
 # Characters of unscored context before each scored window when text is scored.
 EVALUATION_CONTEXT = 100
@@ -11,38 +12,48 @@ class TextTask(Task):
 
     Args:
         name: str, the task's name.
-        seq_len: int, characters per training window. Default: `100`.
+        seq_len: int, characters per window. Default: `100`.
         batch_size: int. Default: `64`.
     """
 
     metric = "nats_per_char"
+    score_key = "loss"
     higher_is_better = False
     encodings = ("chars",)
     baselines = {"chars": ("simple_rnn", "gru", "lstm")}
+    model_options = ("embedding_dim", "dropout")
+    data_options = ("seq_len",)
+    pretrained = "tiny_shakespeare"
+    context = EVALUATION_CONTEXT
+    loss_label = "loss (nats per character)"
 
     def __init__(self, name, seq_len=100, batch_size=64, **kwargs):
         super().__init__(name, **kwargs)
         self.seq_len = seq_len
         self.batch_size = batch_size
 
-    def build(self, model, encoding="chars", weight_sets=None, repeats=None, param_budget=None,
-              learning_rate=2e-3):
+    def build_relax(self, weights=None, encoding="chars", **arguments):
         from relax_keras import zoo
 
-        if model == "relax":
-            return zoo.shakespeare_relax(weight_sets=weight_sets, repeats=repeats,
-                                         param_budget=param_budget, learning_rate=learning_rate)
-        return zoo.char_rnn_baseline(model, param_budget=param_budget, learning_rate=learning_rate)
+        one_of("encoding", encoding, self.encodings)
+        return zoo.shakespeare_relax(weights=weights, **arguments)
 
-    def dataset(self, split, seed=0, training=False, sources=None):
+    def build_baseline(self, kind, param_budget, encoding="chars", **arguments):
+        from relax_keras import zoo
+
+        one_of("encoding", encoding, self.encodings)
+        return zoo.char_rnn_baseline(kind, param_budget=param_budget, **arguments)
+
+    def dataset(self, split, batch_size=None, seed=0, shuffle=False, repeat=False,
+                scoring=False, sources=None, seq_len=None):
         from relax_keras import data
 
         dataset = data.tiny_shakespeare(
-            split, seq_len=self.seq_len, batch_size=self.batch_size, shuffle=training, seed=seed,
-            context=0 if training else EVALUATION_CONTEXT, **(sources or {}))
-        return dataset.repeat() if training else dataset
+            split, seq_len=seq_len or self.seq_len, batch_size=batch_size or self.batch_size,
+            shuffle=shuffle, seed=seed, context=self.context if scoring else 0, **(sources or {}))
+        return dataset.repeat() if repeat else dataset
 
-    def score(self, model, dataset):
+    def evaluate(self, model, dataset):
         from relax_keras.zoo.text_metrics import character_loss
 
-        return character_loss(model, dataset)["loss"]
+        return character_loss(model, dataset)

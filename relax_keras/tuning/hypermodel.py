@@ -1,13 +1,8 @@
 import keras_tuner
 
-from relax_keras.tasks import TASKS
-
-from relax_keras.data.specs import IMAGE_DATASETS
+from relax_keras import tasks
 from relax_keras.validation import one_of
 from relax_keras.validation import positive_int
-from relax_keras.zoo.image import image_relax
-from relax_keras.zoo.shakespeare import shakespeare_relax
-
 
 
 class ReLaXHyperModel(keras_tuner.HyperModel):
@@ -20,10 +15,11 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
     `keras_tuner.errors.FailedTrialError`, KerasTuner's way to reject it.
 
     Args:
-        task: `"shakespeare"`, `"mnist"` or `"svhn"`.
+        task: str, a task of `relax_keras.tasks.TASKS`.
         param_budget: int, the most parameters of every model built.
         depth: int or `None`, a fixed effective depth L_W * L_T.
-        encoding: `"rows"` or `"flat"` for image tasks. Default: `"rows"`.
+        encoding: str, one of the task's encodings, or `None` for its first
+            (`"rows"` for images). Default: `None`.
         weight_sets: list of L_W values to search. Default: `[1, 2, 4, 8]`.
         repeats: list of L_T values to search (without a fixed depth).
             Default: `[1, 2, 4, 8]`.
@@ -36,13 +32,13 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
     True
     """
 
-    def __init__(self, task, param_budget, depth=None, encoding="rows",
+    def __init__(self, task, param_budget, depth=None, encoding=None,
                  weight_sets=(1, 2, 4, 8), repeats=(1, 2, 4, 8), name=None, tunable=True):
         super().__init__(name=name, tunable=tunable)
-        self.task = one_of("task", task, tuple(TASKS))
+        self.task = tasks.get(task)
         self.param_budget = positive_int("param_budget", param_budget)
         self.depth = None if depth is None else positive_int("depth", depth)
-        self.encoding = one_of("encoding", encoding, ("rows", "flat"))
+        self.encoding = one_of("encoding", encoding or self.task.encodings[0], self.task.encodings)
         self.weight_sets = [positive_int("weight_sets", w) for w in weight_sets]
         self.repeats = [positive_int("repeats", r) for r in repeats]
 
@@ -65,8 +61,6 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
             learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log", default=2e-3),
         )
         try:
-            if self.task == "shakespeare":
-                return shakespeare_relax(**arguments)
-            return image_relax(IMAGE_DATASETS[self.task].image_shape, encoding=self.encoding, **arguments)
+            return self.task.build_relax(encoding=self.encoding, **arguments)
         except ValueError as error:  # e.g. the budget cannot hold this many weight sets
             raise keras_tuner.errors.FailedTrialError(str(error)) from error

@@ -40,13 +40,13 @@ def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, s
 
 
 def run_job(task, param_budget, train, validation, tuner="random", max_trials=10, epochs=3,
-            directory="tuning/runs", project_name=None, seed=0, depth=None, encoding="rows",
+            directory="tuning/runs", project_name=None, seed=0, depth=None, encoding=None,
             policy="float32", steps_per_epoch=None, distribution_strategy=None, verbose=1,
             before_search=None):
     """Runs (or resumes) a search and returns the tuner.
 
     Args:
-        task: `"shakespeare"`, `"mnist"` or `"svhn"`.
+        task: str, a task of `relax_keras.tasks.TASKS`.
         param_budget: int, the most parameters of every model.
         train, validation: `tf.data.Dataset`s of the task.
         tuner: `"random"`, `"bayesian"` or `"hyperband"`.
@@ -55,7 +55,7 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
         directory, project_name: where KerasTuner keeps the job's state.
         seed: int, the tuner's seed.
         depth: int or `None`, a fixed depth L_W * L_T.
-        encoding: image tasks, `"rows"` or `"flat"`.
+        encoding: str, one of the task's encodings, or `None` for its first.
         policy: `"float32"`, `"mixed_float16"` or `"mixed_bfloat16"`.
         steps_per_epoch: int or `None`, to cap the batches per epoch.
         distribution_strategy: a `tf.distribute.Strategy` for each trial's training.

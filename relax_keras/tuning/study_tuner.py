@@ -59,7 +59,7 @@ class StudyTuner(keras_tuner.Tuner):
 
     @functools.lru_cache(maxsize=None)
     def evaluation_dataset(self, task_name, split):
-        return tasks.get(task_name).dataset(split, sources=self.sources)
+        return tasks.get(task_name).dataset(split, scoring=True, sources=self.sources)
 
     def run_trial(self, trial, *args, **kwargs):
         values = trial.hyperparameters.values
@@ -80,7 +80,7 @@ class StudyTuner(keras_tuner.Tuner):
         curve = ValidationCurve(task, self.evaluation_dataset(task.name, task.selection_split),
                                 steps_per_epoch)
         start = time.perf_counter()
-        model.fit(task.dataset("train", seed=values["seed"], training=True, sources=self.sources),
+        model.fit(task.dataset("train", seed=values["seed"], shuffle=True, repeat=True, sources=self.sources),
                   epochs=self.evaluations, steps_per_epoch=steps_per_epoch, callbacks=[curve],
                   verbose=0)
         seconds = round(time.perf_counter() - start, 1)

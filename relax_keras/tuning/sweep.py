@@ -12,9 +12,8 @@ import time
 
 import keras
 
-from relax_keras import zoo
-from relax_keras.data.specs import IMAGE_DATASETS
 from relax_keras.tuning.sweep_report import report
+from relax_keras.validation import one_of
 
 FIELDS = ["task", "encoding", "model", "weight_sets", "repeats", "depth", "seed",
           "params", "metric", "seconds", "status"]
@@ -22,7 +21,8 @@ FIELDS = ["task", "encoding", "model", "weight_sets", "repeats", "depth", "seed"
 
 def sweep_points(task, weight_sets, repeats, seeds, encodings, baselines, depths=None):
     """Yields the (encoding, model, L_W, L_T, seed) points of a sweep, seed by seed, so
-    that a sweep stopped early holds whole grids."""
+    that a sweep stopped early holds whole grids; the recurrent baselines read the
+    task's first encoding."""
     for seed in seeds:
         for encoding in encodings:
             for w in weight_sets:
@@ -30,18 +30,7 @@ def sweep_points(task, weight_sets, repeats, seeds, encodings, baselines, depths
                     if depths is None or w * r in depths:
                         yield encoding, "relax", w, r, seed
         for kind in baselines:
-            yield ("rows" if task != "shakespeare" else "chars"), kind, "", "", seed
-
-
-def build(task, encoding, model, weight_sets, repeats, param_budget):
-    if model != "relax":
-        if task == "shakespeare":
-            return zoo.char_rnn_baseline(model, param_budget=param_budget)
-        return zoo.image_rnn_baseline(model, IMAGE_DATASETS[task].image_shape, param_budget=param_budget)
-    if task == "shakespeare":
-        return zoo.shakespeare_relax(weight_sets=weight_sets, repeats=repeats, param_budget=param_budget)
-    return zoo.image_relax(IMAGE_DATASETS[task].image_shape, encoding=encoding, weight_sets=weight_sets,
-                           repeats=repeats, param_budget=param_budget)
+            yield task.encodings[0], kind, "", "", seed
 
 
 def run_sweep(task, param_budget, train, validation, evaluate, output, weight_sets=(1, 2, 4, 8),
@@ -50,11 +39,14 @@ def run_sweep(task, param_budget, train, validation, evaluate, output, weight_se
     """Trains every point not yet in `output/results.csv` and appends its row.
 
     Args:
+        task: a `relax_keras.tasks.Task`.
         evaluate: callable `model -> metric` on the validation split (accuracy for
             images, nats per character for text).
         depths: the depths `L_W * L_T` to keep from the grid, or `None` for all.
             Default: `None`.
     """
+    for encoding in encodings:
+        one_of("encodings", encoding, task.encodings)
     output = pathlib.Path(output)
     output.mkdir(parents=True, exist_ok=True)
     results = output / "results.csv"
@@ -71,10 +63,10 @@ def run_sweep(task, param_budget, train, validation, evaluate, output, weight_se
         if (encoding, model_name, str(w), str(r), str(seed)) in done:
             continue
         keras.utils.set_random_seed(seed)
-        row = {"task": task, "encoding": encoding, "model": model_name, "weight_sets": w,
+        row = {"task": task.name, "encoding": encoding, "model": model_name, "weight_sets": w,
                "repeats": r, "depth": w * r if w else "", "seed": seed}
         try:
-            model = build(task, encoding, model_name, w, r, param_budget)
+            model = task.build(model_name, encoding, w or None, r or None, param_budget)
         except ValueError as error:  # the budget cannot hold this point
             row.update(params="", metric="", seconds="", status=f"infeasible: {error}")
         else:
@@ -85,5 +77,5 @@ def run_sweep(task, param_budget, train, validation, evaluate, output, weight_se
         with open(results, "a", newline="") as file:
             csv.DictWriter(file, FIELDS).writerow(row)
         print(row, flush=True)
-    report(output, higher_is_better=task != "shakespeare")
+    report(output, higher_is_better=task.higher_is_better)
 

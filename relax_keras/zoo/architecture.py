@@ -1,5 +1,6 @@
 """Shared steps of the zoo constructors: resolve the architecture, load weights, compile."""
 
+import inspect
 import os
 
 import keras
@@ -9,26 +10,26 @@ from relax_keras.zoo.pretrained import pretrained_config
 from relax_keras.zoo.pretrained import pretrained_path
 
 
-def resolve_architecture(builder, given, defaults, weights):
-    """Merges the arguments a caller gave (`None`: not given) with the defaults.
+def resolve_architecture(builder, arguments, weights):
+    """Returns the architecture a zoo constructor builds from the `arguments` it was
+    called with.
 
-    Named pretrained weights fix the architecture: a given argument that differs
-    from the one they were trained with raises `ValueError`.
+    Named pretrained weights fix the architecture: the arguments left at the
+    constructor's defaults take the weights' values, and any other must equal them
+    (else `ValueError`).
     """
-    given = {key: value for key, value in given.items() if value is not None}
-    if isinstance(weights, str) and not _is_weights_file(weights):
-        config = pretrained_config(weights, builder)
-        for key, value in given.items():
-            if config.get(key) != value:
-                raise ValueError(
-                    f"The pretrained weights {weights!r} do not fit the architecture: "
-                    f"they were trained with {key}={config.get(key)!r}, got {key}={value!r}."
-                )
-        return config
-    config = {**defaults, **given}
-    if "param_budget" in given and "units" not in given:
-        config["units"] = None
-    return config
+    if not isinstance(weights, str) or _is_weights_file(weights):
+        return dict(arguments)
+    config = pretrained_config(weights, builder.__name__)
+    defaults = {name: parameter.default
+                for name, parameter in inspect.signature(builder).parameters.items()}
+    for key, value in arguments.items():
+        if value != defaults[key] and config.get(key, defaults[key]) != value:
+            raise ValueError(
+                f"The pretrained weights {weights!r} do not fit the architecture: "
+                f"they were trained with {key}={config.get(key, defaults[key])!r}, got {key}={value!r}."
+            )
+    return {**arguments, **{key: value for key, value in config.items() if key in arguments}}
 
 
 def relax_block(config, width, steps_per_input, weight_programming, **kwargs):

@@ -11,30 +11,20 @@ from relax_keras.zoo.architecture import relax_block
 from relax_keras.zoo.architecture import resolve_architecture
 from relax_keras.zoo.sizing import resolve_units
 
-IMAGE_DEFAULTS = {
-    "encoding": "rows",
-    "weight_sets": 2,
-    "repeats": 2,
-    "schedule": "blocked",
-    "units": 128,
-    "activation": "tanh",
-    "input_injection": "every",
-    "steps_per_input": None,
-    "augmentation": None,
-}
+DEFAULT_UNITS = 128
 
 
 def image_relax(
     input_shape,
     classes=10,
-    encoding=None,
-    weight_sets=None,
-    repeats=None,
-    schedule=None,
-    units=None,
+    encoding="rows",
+    weight_sets=2,
+    repeats=2,
+    schedule="blocked",
+    units=DEFAULT_UNITS,
     param_budget=None,
-    activation=None,
-    input_injection=None,
+    activation="tanh",
+    input_injection="every",
     steps_per_input=None,
     augmentation=None,
     weight_programming=None,
@@ -67,9 +57,9 @@ def image_relax(
         weight_sets: int, L_W. Default: `2`.
         repeats: int, L_T. Default: `2`.
         schedule: `"blocked"`, `"cyclic"` or explicit. Default: `"blocked"`.
-        units: int, the width N. Default: `128` unless `param_budget` is given.
+        units: int, the width N. Default: `128`; leave it so with `param_budget`.
         param_budget: int, the most parameters the whole model may have; `units`
-            is then the largest width that fits. Give `units` or this, not both.
+            is then the largest width that fits. Default: `None`.
         activation: the block's activation. Default: `"tanh"`.
         input_injection: `"every"` or `"first"`. Default: `"every"`.
         steps_per_input: int, switched steps per row (rows encoding). Default:
@@ -97,14 +87,13 @@ def image_relax(
     True
     """
     config = resolve_architecture(
-        "image_relax",
+        image_relax,
         dict(
             encoding=encoding, weight_sets=weight_sets, repeats=repeats,
             schedule=schedule, units=units, param_budget=param_budget,
             activation=activation, input_injection=input_injection,
             steps_per_input=steps_per_input, augmentation=augmentation,
         ),
-        IMAGE_DEFAULTS,
         weights,
     )
     one_of("encoding", config["encoding"], ("rows", "flat"))
@@ -117,7 +106,7 @@ def image_relax(
         readout = dense_params(width, classes) if include_top else 0
         return relax_block_params(shape[-1], width, config["weight_sets"], static) + readout
 
-    width = resolve_units(config["units"], config.get("param_budget"), params_for_units)
+    width = resolve_units(config["units"], config["param_budget"], params_for_units, DEFAULT_UNITS)
     # ---- layers and functional model
     images = keras.Input(tuple(input_shape), name="images")
     x = images
@@ -136,7 +125,7 @@ def image_relax(
     return finish(model, weights, include_top, classifier_activation, learning_rate)
 
 
-def svhn_relax(encoding=None, weights=None, name="svhn_relax", **kwargs):
+def svhn_relax(encoding="rows", weights=None, name="svhn_relax", **kwargs):
     """Builds a ReLaX-Net for SVHN cropped digits (32x32x3, 10 classes).
 
     `image_relax` with the SVHN input shape; `encoding` is `"rows"` (32 steps of 96

@@ -1,103 +1,132 @@
-"""Named, documented zoo configurations with their exact parameter counts.
+"""The zoo's presets: one record per name (builder, config, metadata, weights).
 
-For each task, at one parameter budget and effective depth D = L_W * L_T = 4: the
-RNN baseline (L_W = 1), the DNN end (L_T = 1), the balanced ReLaX-Net (L_W = L_T = 2),
-and Keras SimpleRNN / GRU / LSTM models sized to the same budget.
+A record holds:
+- `builder`: the name of the `relax_keras.zoo` constructor that builds it;
+- `task`: the `relax_keras.tasks` task it is for;
+- `config`: the constructor's arguments;
+- `params`: its exact parameter count (tests check it);
+- `description`: one line;
+- `card`: the model card (a path in the repository's `zoo/` folder) or `None`;
+- `weights`: `None`, or the shipped weights: `file` in `relax_keras/zoo/weights/` and
+  its `sha256` (a record with weights is also a `weights=` name of its builder).
+
+The architecture presets put each task's models at one parameter budget and
+effective depth D = L_W * L_T = 4: the RNN end (L_W = 1), the DNN end (L_T = 1), the
+balanced ReLaX-Net (L_W = L_T = 2) and Keras SimpleRNN / GRU / LSTM baselines.
 """
 
 from relax_keras.validation import one_of
 
+__all__ = ["PRESETS", "PRESET_PARAMS", "from_preset"]
 
-def _relax_family(task, builder, budget, extra):
+# (name suffix, L_W, L_T, description of the family member)
+_RELAX_FAMILY = (
+    ("rnn", 1, 4, "RNN end, one weight set reused 4 times"),
+    ("dnn", 4, 1, "DNN end, 4 weight sets used once each"),
+    ("relax", 2, 2, "balanced ReLaX-Net, 2 weight sets x 2 repeats"),
+)
+_KERAS_FAMILY = (("simple_rnn", "SimpleRNN"), ("gru", "GRU"), ("lstm", "LSTM"))
+
+
+def _relax_family(prefix, task, builder, budget, params, extra):
     return {
-        f"{task}_rnn": {
-            "builder": builder,
-            "config": {"weight_sets": 1, "repeats": 4, "param_budget": budget, **extra},
-            "description": f"{task}: RNN baseline, one weight set reused 4 times, <= {budget:,} parameters.",
-        },
-        f"{task}_dnn": {
-            "builder": builder,
-            "config": {"weight_sets": 4, "repeats": 1, "param_budget": budget, **extra},
-            "description": f"{task}: DNN end, 4 weight sets used once each, <= {budget:,} parameters.",
-        },
-        f"{task}_relax": {
-            "builder": builder,
-            "config": {"weight_sets": 2, "repeats": 2, "param_budget": budget, **extra},
-            "description": f"{task}: balanced ReLaX-Net, 2 weight sets x 2 repeats, <= {budget:,} parameters.",
-        },
+        f"{prefix}_{suffix}": _record(
+            builder, task, {"weight_sets": w, "repeats": r, "param_budget": budget, **extra},
+            count, f"{prefix}: {description}, <= {budget:,} parameters.")
+        for (suffix, w, r, description), count in zip(_RELAX_FAMILY, params)
     }
 
 
-def _keras_family(task, builder, budget, extra):
+def _keras_family(prefix, task, builder, budget, params, extra):
     return {
-        f"{task}_{kind}": {
-            "builder": builder,
-            "config": {"kind": kind, "param_budget": budget, **extra},
-            "description": f"{task}: keras.layers.{layer} sized to <= {budget:,} parameters.",
-        }
-        for kind, layer in (("simple_rnn", "SimpleRNN"), ("gru", "GRU"), ("lstm", "LSTM"))
+        f"{prefix}_{kind}": _record(
+            builder, task, {"kind": kind, "param_budget": budget, **extra}, count,
+            f"{prefix}: keras.layers.{layer} sized to <= {budget:,} parameters.")
+        for (kind, layer), count in zip(_KERAS_FAMILY, params)
     }
+
+
+def _record(builder, task, config, params, description, card=None, weights=None):
+    return {"builder": builder, "task": task, "config": config, "params": params,
+            "description": description, "card": card, "weights": weights}
 
 
 MNIST_IMAGE = {"input_shape": (28, 28, 1), "classes": 10}
 SVHN_IMAGE = {"input_shape": (32, 32, 3), "classes": 10}
 
 PRESETS = {
-    **_relax_family("shakespeare", "shakespeare_relax", 250_000, {}),
-    **_keras_family("shakespeare", "char_rnn_baseline", 250_000, {}),
-    **_relax_family("mnist_rows", "image_relax", 100_000, {"encoding": "rows", **MNIST_IMAGE}),
-    **_relax_family("mnist_flat", "image_relax", 100_000, {"encoding": "flat", **MNIST_IMAGE}),
-    **_keras_family("mnist_rows", "image_rnn_baseline", 100_000, MNIST_IMAGE),
-    **_relax_family("svhn_rows", "image_relax", 250_000, {"encoding": "rows", **SVHN_IMAGE}),
-    **_relax_family("svhn_flat", "image_relax", 250_000, {"encoding": "flat", **SVHN_IMAGE}),
-    **_keras_family("svhn_rows", "image_rnn_baseline", 250_000, SVHN_IMAGE),
+    **_relax_family("shakespeare", "shakespeare", "shakespeare_relax", 250_000,
+                    (249_936, 249_587, 248_988), {}),
+    **_keras_family("shakespeare", "shakespeare", "char_rnn_baseline", 250_000,
+                    (249_936, 249_607, 248_178), {}),
+    **_relax_family("mnist_rows", "mnist", "image_relax", 100_000,
+                    (99_802, 98_810, 99_268), {"encoding": "rows", **MNIST_IMAGE}),
+    **_relax_family("mnist_flat", "mnist", "image_relax", 100_000,
+                    (99_670, 99_799, 99_710), {"encoding": "flat", **MNIST_IMAGE}),
+    **_keras_family("mnist_rows", "mnist", "image_rnn_baseline", 100_000,
+                    (99_802, 99_278, 99_824), MNIST_IMAGE),
+    **_relax_family("svhn_rows", "svhn", "image_relax", 250_000,
+                    (249_654, 248_754, 249_184), {"encoding": "rows", **SVHN_IMAGE}),
+    **_relax_family("svhn_flat", "svhn", "image_relax", 250_000,
+                    (249_887, 246_677, 249_413), {"encoding": "flat", **SVHN_IMAGE}),
+    **_keras_family("svhn_rows", "svhn", "image_rnn_baseline", 250_000,
+                    (249_654, 249_270, 249_700), SVHN_IMAGE),
+    # pretrained: `shakespeare_relax(weights="tiny_shakespeare")`, `from_preset("tiny_shakespeare")`
+    "tiny_shakespeare": _record(
+        "shakespeare_relax", "shakespeare",
+        {"embedding_dim": 48, "weight_sets": 2, "repeats": 1, "schedule": "blocked",
+         "units": 300, "activation": "tanh", "input_injection": "every",
+         "steps_per_input": None, "dropout": 0.0},
+        217_685, "Tiny Shakespeare character model, trained (see its card).",
+        card="zoo/shakespeare_relax_tiny_shakespeare.md",
+        weights={"file": "shakespeare_relax_tiny_shakespeare.weights.h5",
+                 "sha256": "6d9226cc010cdbfe062eade0f28fffd7d9addd23edb928a019845cbaaedb9c82"}),
+    "mnist": _record(
+        "image_relax", "mnist",
+        {"input_shape": (28, 28, 1), "classes": 10, "encoding": "flat", "weight_sets": 2,
+         "repeats": 2, "schedule": "blocked", "units": 100, "activation": "tanh",
+         "input_injection": "every", "steps_per_input": None, "augmentation": 0.1},
+        99_710, "MNIST flat-image classifier, trained (see its card).",
+        card="zoo/image_relax_mnist.md",
+        weights={"file": "image_relax_mnist.weights.h5",
+                 "sha256": "98404046ddf967be0fa3590c6f7af5077015930fb457f15dd01a3ac735590163"}),
 }
 
-# Exact count_params() of each preset (tests check them).
-PRESET_PARAMS = {
-    "shakespeare_rnn": 249_936,
-    "shakespeare_dnn": 249_587,
-    "shakespeare_relax": 248_988,
-    "shakespeare_simple_rnn": 249_936,
-    "shakespeare_gru": 249_607,
-    "shakespeare_lstm": 248_178,
-    "mnist_rows_rnn": 99_802,
-    "mnist_rows_dnn": 98_810,
-    "mnist_rows_relax": 99_268,
-    "mnist_flat_rnn": 99_670,
-    "mnist_flat_dnn": 99_799,
-    "mnist_flat_relax": 99_710,
-    "mnist_rows_simple_rnn": 99_802,
-    "mnist_rows_gru": 99_278,
-    "mnist_rows_lstm": 99_824,
-    "svhn_rows_rnn": 249_654,
-    "svhn_rows_dnn": 248_754,
-    "svhn_rows_relax": 249_184,
-    "svhn_flat_rnn": 249_887,
-    "svhn_flat_dnn": 246_677,
-    "svhn_flat_relax": 249_413,
-    "svhn_rows_simple_rnn": 249_654,
-    "svhn_rows_gru": 249_270,
-    "svhn_rows_lstm": 249_700,
-}
+PRESET_PARAMS = {name: record["params"] for name, record in PRESETS.items()}
 
 
-def from_preset(name, **overrides):
+def from_preset(name, task=None, weights=None, **overrides):
     """Builds a preset's model; `overrides` replace entries of its config.
+
+    Args:
+        name: str, a key of `PRESETS`.
+        task: str or `None`: the task the preset must be for (the command line's).
+        weights: `None` (a preset's shipped weights, if it has any) or a
+            `.weights.h5` path to load instead.
+        **overrides: constructor arguments that replace the preset's.
 
     Example:
 
     >>> model = from_preset("mnist_rows_relax")
-    >>> model.count_params() == PRESET_PARAMS["mnist_rows_relax"]
+    >>> model.count_params() == PRESETS["mnist_rows_relax"]["params"]
     True
     """
     from relax_keras import zoo
 
-    preset = PRESETS[one_of("preset", name, PRESETS)]
-    config = {**preset["config"], **overrides}
+    record = PRESETS[one_of("preset", name, PRESETS)]
+    if task is not None and record["task"] != task:
+        choices = [key for key, other in PRESETS.items() if other["task"] == task]
+        raise ValueError(f"Preset {name!r} is not a {task} preset; choose one of {choices}.")
+    config = {**record["config"], **overrides}
     if "units" in overrides:
         config.pop("param_budget", None)
-    if preset["builder"].endswith("baseline"):
-        kind = config.pop("kind")
-        return getattr(zoo, preset["builder"])(kind, name=name, **config)
-    return getattr(zoo, preset["builder"])(name=name, **config)
+    if record["weights"] is not None and weights is None:
+        weights = name
+    builder = getattr(zoo, record["builder"])
+    if record["builder"].endswith("baseline"):
+        model = builder(config.pop("kind"), name=name, **config)
+    else:
+        model = builder(name=name, weights=weights if weights == name else None, **config)
+    if weights is not None and weights != name:
+        zoo.architecture.load_weights(model, weights)
+    return model

@@ -1,36 +1,15 @@
-"""Pretrained weights shipped inside the package, checked by sha256 at load."""
+"""The shipped weights: the presets of `relax_keras.zoo.PRESETS` that have weights,
+checked by sha256 at load."""
 
 import hashlib
 import pathlib
 
+from relax_keras.zoo.presets import PRESETS
+
 WEIGHTS_DIR = pathlib.Path(__file__).parent / "weights"
 
-# name -> the constructor it belongs to, the exact architecture it was trained with,
-# its file in `relax_keras/zoo/weights/` and the file's sha256. Model cards: `zoo/`.
-PRETRAINED = {
-    "tiny_shakespeare": {
-        "builder": "shakespeare_relax",
-        "card": "zoo/shakespeare_relax_tiny_shakespeare.md",
-        "file": "shakespeare_relax_tiny_shakespeare.weights.h5",
-        "sha256": "6d9226cc010cdbfe062eade0f28fffd7d9addd23edb928a019845cbaaedb9c82",
-        "config": {
-            "embedding_dim": 48, "weight_sets": 2, "repeats": 1, "schedule": "blocked",
-            "units": 300, "activation": "tanh", "input_injection": "every",
-            "steps_per_input": None, "dropout": 0.0,
-        },
-    },
-    "mnist": {
-        "builder": "image_relax",
-        "card": "zoo/image_relax_mnist.md",
-        "file": "image_relax_mnist.weights.h5",
-        "sha256": "98404046ddf967be0fa3590c6f7af5077015930fb457f15dd01a3ac735590163",
-        "config": {
-            "encoding": "flat", "weight_sets": 2, "repeats": 2, "schedule": "blocked",
-            "units": 100, "activation": "tanh", "input_injection": "every",
-            "steps_per_input": None, "augmentation": 0.1,
-        },
-    },
-}
+# name -> its preset record, for the presets that ship weights
+PRETRAINED = {name: record for name, record in PRESETS.items() if record["weights"]}
 
 
 def pretrained_config(weights, builder):
@@ -46,7 +25,7 @@ def pretrained_config(weights, builder):
 
 def pretrained_path(weights):
     """Returns the checked path of the named weights' file."""
-    entry = PRETRAINED[weights]
+    entry = PRETRAINED[weights]["weights"]
     path = WEIGHTS_DIR / entry["file"]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != entry["sha256"]:

@@ -11,30 +11,20 @@ from relax_keras.zoo.architecture import relax_block
 from relax_keras.zoo.architecture import resolve_architecture
 from relax_keras.zoo.sizing import resolve_units
 
-SHAKESPEARE_DEFAULTS = {
-    "embedding_dim": 48,
-    "weight_sets": 2,
-    "repeats": 1,
-    "schedule": "blocked",
-    "units": 300,
-    "activation": "tanh",
-    "input_injection": "every",
-    "steps_per_input": None,
-    "dropout": 0.0,
-}
+DEFAULT_UNITS = 300
 
 
 def shakespeare_relax(
-    weight_sets=None,
-    repeats=None,
-    schedule=None,
-    units=None,
+    weight_sets=2,
+    repeats=1,
+    schedule="blocked",
+    units=DEFAULT_UNITS,
     param_budget=None,
-    embedding_dim=None,
-    activation=None,
-    input_injection=None,
+    embedding_dim=48,
+    activation="tanh",
+    input_injection="every",
     steps_per_input=None,
-    dropout=None,
+    dropout=0.0,
     vocabulary=None,
     weight_programming=None,
     weights=None,
@@ -60,9 +50,9 @@ def shakespeare_relax(
         weight_sets: int, L_W. Default: `2`.
         repeats: int, L_T. Default: `1`.
         schedule: `"blocked"`, `"cyclic"` or explicit. Default: `"blocked"`.
-        units: int, the width N. Default: `300` unless `param_budget` is given.
+        units: int, the width N. Default: `300`; leave it so with `param_budget`.
         param_budget: int, the most parameters the whole model may have; `units`
-            is then the largest width that fits. Give `units` or this, not both.
+            is then the largest width that fits. Default: `None`.
         embedding_dim: int, the character embedding size. Default: `48`.
         activation: the block's activation. Default: `"tanh"`.
         input_injection: `"every"` or `"first"`. Default: `"every"`.
@@ -91,14 +81,13 @@ def shakespeare_relax(
     >>> generate(model, "ROMEO:", length=40, seed=0)  # doctest: +SKIP
     """
     config = resolve_architecture(
-        "shakespeare_relax",
+        shakespeare_relax,
         dict(
             weight_sets=weight_sets, repeats=repeats, schedule=schedule, units=units,
             param_budget=param_budget, embedding_dim=embedding_dim,
             activation=activation, input_injection=input_injection,
             steps_per_input=steps_per_input, dropout=dropout,
         ),
-        SHAKESPEARE_DEFAULTS,
         weights,
     )
     vocabulary = vocabulary or Vocabulary()
@@ -109,7 +98,7 @@ def shakespeare_relax(
         block = relax_block_params(embedding_dim, width, config["weight_sets"])
         return vocabulary.size * embedding_dim + block + readout
 
-    width = resolve_units(config["units"], config.get("param_budget"), params_for_units)
+    width = resolve_units(config["units"], config["param_budget"], params_for_units, DEFAULT_UNITS)
     # ---- layers and functional model
     ids = keras.Input((None,), dtype="int32", name="ids")
     x = CharacterEmbedding(vocabulary, embedding_dim, name="embedding")(ids)  # (B, T, E)

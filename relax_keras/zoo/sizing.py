@@ -4,19 +4,20 @@ from relax_keras.budget import largest_units
 from relax_keras.validation import positive_int
 
 
-def resolve_units(units, param_budget, params_for_units):
+def resolve_units(units, param_budget, params_for_units, default_units=None):
     """Returns `units`, or the largest width whose model fits `param_budget`.
 
     Args:
-        units: int or `None`.
-        param_budget: int or `None`; exactly one of the two is given.
+        units: int, the width asked for.
+        param_budget: int or `None`; when given, `units` must be left at its default.
         params_for_units: callable, `units -> parameter count` of the whole model.
+        default_units: int or `None`, the constructor's default width.
     """
-    if (units is None) == (param_budget is None):
+    if param_budget is None:
+        return positive_int("units", units)
+    if units != default_units:
         raise ValueError(
-            "Pass exactly one of `units` and `param_budget`, got "
+            "Pass `units` or `param_budget`, not both: got "
             f"units={units!r} and param_budget={param_budget!r}."
         )
-    if param_budget is not None:
-        return largest_units(param_budget, params_for_units)
-    return positive_int("units", units)
+    return largest_units(param_budget, params_for_units)
