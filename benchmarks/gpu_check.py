@@ -14,7 +14,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from relax_keras.relax_block import ReLaXBlock  # noqa: E402
+from relax_keras.layers.relax_block import ReLaXBlock  # noqa: E402
 
 
 def check_equals_simple_rnn():

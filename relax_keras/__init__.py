@@ -9,9 +9,11 @@ import importlib
 
 __version__ = "0.2.0.dev0"
 
+__all__ = ["ReLaXBlock", "SwitchCell", "load_model"]
+
 _LAZY_ATTRIBUTES = {
-    "ReLaXBlock": "relax_keras.relax_block",
-    "SwitchCell": "relax_keras.switch_cell",
+    "ReLaXBlock": "relax_keras.layers.relax_block",
+    "SwitchCell": "relax_keras.layers.switch_cell",
     "load_model": "relax_keras.saving",
 }
 

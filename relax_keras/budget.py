@@ -5,7 +5,7 @@ Counts match `count_params()` of the Keras layers exactly (tests check this). A
 the width `units` chosen as the largest that fits.
 """
 
-from relax_keras.validation import positive_int
+from relax_keras._validation import positive_int
 
 
 def relax_block_params(input_dim, units, weight_sets, static_input=False, use_bias=True):

@@ -4,9 +4,9 @@ import keras
 
 # Imported for their registrations with Keras's serialization:
 import relax_keras.activations  # noqa: F401
-import relax_keras.character_embedding  # noqa: F401
-import relax_keras.nonideal  # noqa: F401
-import relax_keras.relax_block  # noqa: F401
+import relax_keras.layers  # noqa: F401
+
+__all__ = ["load_model"]
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

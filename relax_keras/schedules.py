@@ -15,7 +15,7 @@ Pure Python: the hardware export reads it without TensorFlow.
 import collections.abc
 import numbers
 
-from relax_keras.validation import positive_int
+from relax_keras._validation import positive_int
 
 SCHEDULE_NAMES = ("blocked", "cyclic")
 

@@ -15,7 +15,7 @@ import pytest
 
 import keras
 from relax_keras import tasks
-from relax_keras.relax_block import ReLaXBlock
+from relax_keras.layers.relax_block import ReLaXBlock
 from relax_keras.tuning import study
 from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.study_oracle import PENDING
@@ -81,7 +81,7 @@ def test_fingerprint_is_the_same_for_both_engines_and_moves_with_the_semantics()
     # the bug of identical initial sets is a change of semantics
     identical = lambda initializer: lambda shape, dtype=None: keras.ops.broadcast_to(
         initializer(shape[1:], dtype=dtype), shape)
-    with mock.patch("relax_keras.switch_cell.bank_initializer", identical):
+    with mock.patch("relax_keras.layers.switch_cell.bank_initializer", identical):
         assert semantics_fingerprint()[0] != fingerprint
 
 

@@ -12,7 +12,7 @@ import pathlib
 
 import keras
 
-from relax_keras.files import write_atomically
+from relax_keras._files import write_atomically
 
 STATE = "state.json"
 

@@ -18,7 +18,7 @@ def add_parser(subparsers):
 
 def describe(model):
     """Returns the lines `relax-keras info` prints for `model`."""
-    from relax_keras.relax_block import ReLaXBlock
+    from relax_keras.layers.relax_block import ReLaXBlock
 
     lines = [f"model: {model.name}", "parameters:"]
     for layer in model.layers:

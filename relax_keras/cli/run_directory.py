@@ -7,7 +7,7 @@ import json
 import os
 import pathlib
 
-from relax_keras.files import write_atomically
+from relax_keras._files import write_atomically
 
 MARKER = "run_config.json"  # every run directory of relax-keras holds it
 MARKER_KEY = "relax_keras_run"

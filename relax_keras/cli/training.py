@@ -15,9 +15,9 @@ from relax_keras.cli.run_directory import RunDirectory
 from relax_keras import tasks
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
-from relax_keras.extras import require
-from relax_keras.files import write_atomically
-from relax_keras.provenance import cpu_model_and_flags
+from relax_keras._extras import require
+from relax_keras._files import write_atomically
+from relax_keras._provenance import cpu_model_and_flags
 
 # options that do not change what is trained, so a resumed run may differ in them
 RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")

@@ -8,9 +8,9 @@ import tensorflow as tf
 from relax_keras.data.batching import indexed_batches
 from relax_keras.data.sources import resolve_source
 from relax_keras.data.specs import IMAGE_DATASETS
-from relax_keras.extras import require
-from relax_keras.validation import one_of
-from relax_keras.validation import positive_int
+from relax_keras._extras import require
+from relax_keras._validation import one_of
+from relax_keras._validation import positive_int
 
 ENCODINGS = ("rows", "flat", "image")
 SCALINGS = ("unit", "standardize")

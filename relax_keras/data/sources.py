@@ -17,8 +17,8 @@ import os
 import pathlib
 import socket
 
-from relax_keras.extras import available
-from relax_keras.extras import require
+from relax_keras._extras import available
+from relax_keras._extras import require
 
 ENVIRONMENT_VARIABLE = "RELAX_KERAS_DATA"
 SOURCES = ("tfds", "local", "bundled")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from relax_keras.extras import require
+from relax_keras._extras import require
 
 
 def read_svhn_mat(path):

@@ -39,8 +39,8 @@ def export(model, path, overwrite=False):
     """
     import keras
 
-    from relax_keras.relax_block import ReLaXBlock
-    from relax_keras.character_embedding import CharacterEmbedding
+    from relax_keras.layers.relax_block import ReLaXBlock
+    from relax_keras.layers.character_embedding import CharacterEmbedding
 
     json_path, npz_path = paths(path)
     stages, arrays = [], {}

@@ -6,8 +6,12 @@
   evaluation; `Quantization`: weights limited to a range and quantized to b bits
   (straight-through gradients). Both go in a block's `weight_programming` list.
 - Physical nonlinearities: `activation="sin2"` or `"saturable_absorber"`.
+
+The layers live in `relax_keras.layers`; this module names the non-ideal ones.
 """
 
-from relax_keras.nonideal.node_noise import NodeNoise
-from relax_keras.nonideal.programming import ProgrammingNoise
-from relax_keras.nonideal.programming import Quantization
+from relax_keras.layers.node_noise import NodeNoise
+from relax_keras.layers.weight_programming import ProgrammingNoise
+from relax_keras.layers.weight_programming import Quantization
+
+__all__ = ["NodeNoise", "ProgrammingNoise", "Quantization"]

@@ -1,7 +1,7 @@
 """Character-level language modelling (Tiny Shakespeare)."""
 
 from relax_keras.tasks.task import Task
-from relax_keras.validation import one_of
+from relax_keras._validation import one_of
 
 # Characters of unscored context before each scored window when text is scored.
 EVALUATION_CONTEXT = 100

@@ -1,6 +1,6 @@
 """KerasTuner searches of ReLaX-Nets under a fixed parameter budget."""
 
-from relax_keras.extras import require
+from relax_keras._extras import require
 
 require("keras_tuner", "relax_keras.tuning")
 

@@ -27,7 +27,7 @@ def semantics_fingerprint():
     """
     import keras
 
-    from relax_keras.relax_block import ReLaXBlock
+    from relax_keras.layers.relax_block import ReLaXBlock
 
     rng = np.random.default_rng(0)
     cases = [

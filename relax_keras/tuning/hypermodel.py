@@ -1,8 +1,8 @@
 import keras_tuner
 
 from relax_keras import tasks
-from relax_keras.validation import one_of
-from relax_keras.validation import positive_int
+from relax_keras._validation import one_of
+from relax_keras._validation import positive_int
 
 
 class ReLaXHyperModel(keras_tuner.HyperModel):

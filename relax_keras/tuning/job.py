@@ -13,7 +13,7 @@ import keras
 import keras_tuner
 
 from relax_keras.tuning.hypermodel import ReLaXHyperModel
-from relax_keras.validation import one_of
+from relax_keras._validation import one_of
 
 TUNERS = {
     "random": keras_tuner.RandomSearch,

@@ -3,7 +3,7 @@
 import json
 import pathlib
 
-from relax_keras.files import write_atomically
+from relax_keras._files import write_atomically
 
 
 def check_settings(path, settings, what):

@@ -19,7 +19,7 @@ import os
 import pathlib
 
 from relax_keras import tasks
-from relax_keras.files import write_atomically
+from relax_keras._files import write_atomically
 from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.settings_guard import describe_differences
 from relax_keras.tuning.study_grid import grid_points

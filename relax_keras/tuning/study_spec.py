@@ -5,7 +5,7 @@ import json
 import numbers
 
 from relax_keras import tasks
-from relax_keras.validation import one_of
+from relax_keras._validation import one_of
 
 
 @dataclasses.dataclass(frozen=True)

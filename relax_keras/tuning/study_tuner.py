@@ -9,10 +9,10 @@ import keras
 import keras_tuner
 
 from relax_keras import tasks
-from relax_keras.files import write_atomically
-from relax_keras.provenance import cpu_description
-from relax_keras.provenance import git_commit
-from relax_keras.provenance import software_versions
+from relax_keras._files import write_atomically
+from relax_keras._provenance import cpu_description
+from relax_keras._provenance import git_commit
+from relax_keras._provenance import software_versions
 
 RECORD = "record.json"
 SEALED_TEST = "sealed_test.json"

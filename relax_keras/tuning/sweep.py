@@ -13,7 +13,7 @@ import time
 import keras
 
 from relax_keras.tuning.sweep_report import report
-from relax_keras.validation import one_of
+from relax_keras._validation import one_of
 
 FIELDS = ["task", "encoding", "model", "weight_sets", "repeats", "depth", "seed",
           "params", "metric", "seconds", "status"]

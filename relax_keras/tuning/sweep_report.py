@@ -6,7 +6,7 @@ import pathlib
 
 import numpy as np
 
-from relax_keras.extras import require
+from relax_keras._extras import require
 
 
 def report(output, higher_is_better):

@@ -7,7 +7,7 @@ Example:
 >>> print(generate(model, "ROMEO:", length=100, seed=0))  # doctest: +SKIP
 """
 
-from relax_keras.character_embedding import CharacterEmbedding
+from relax_keras.layers.character_embedding import CharacterEmbedding
 from relax_keras.zoo.baselines import char_rnn_baseline
 from relax_keras.zoo.baselines import image_dense_baseline
 from relax_keras.zoo.baselines import image_rnn_baseline

@@ -34,7 +34,7 @@ def resolve_architecture(builder, arguments, weights):
 
 def relax_block(config, width, steps_per_input, weight_programming, **kwargs):
     """Returns the `ReLaXBlock` of a zoo model from its resolved architecture."""
-    from relax_keras.relax_block import ReLaXBlock
+    from relax_keras.layers.relax_block import ReLaXBlock
 
     return ReLaXBlock(
         width,

@@ -6,8 +6,8 @@ import math
 import keras
 
 from relax_keras import budget
-from relax_keras.character_embedding import CharacterEmbedding
-from relax_keras.validation import one_of
+from relax_keras.layers.character_embedding import CharacterEmbedding
+from relax_keras._validation import one_of
 from relax_keras.vocabulary import Vocabulary
 from relax_keras.zoo.architecture import compile_classifier
 from relax_keras.zoo.sizing import resolve_units

@@ -3,8 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
-from relax_keras.character_embedding import CharacterEmbedding
-from relax_keras.validation import non_negative
+from relax_keras.layers.character_embedding import CharacterEmbedding
+from relax_keras._validation import non_negative
 
 
 def model_vocabulary(model):

@@ -5,7 +5,7 @@ import keras
 from relax_keras.budget import dense_params
 from relax_keras.budget import relax_block_params
 from relax_keras.data.images import encoded_shape
-from relax_keras.validation import one_of
+from relax_keras._validation import one_of
 from relax_keras.zoo.architecture import finish
 from relax_keras.zoo.architecture import relax_block
 from relax_keras.zoo.architecture import resolve_architecture

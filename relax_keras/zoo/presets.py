@@ -15,7 +15,7 @@ effective depth D = L_W * L_T = 4: the RNN end (L_W = 1), the DNN end (L_T = 1),
 balanced ReLaX-Net (L_W = L_T = 2) and Keras SimpleRNN / GRU / LSTM baselines.
 """
 
-from relax_keras.validation import one_of
+from relax_keras._validation import one_of
 
 __all__ = ["PRESETS", "PRESET_PARAMS", "from_preset"]
 

@@ -4,7 +4,7 @@ import keras
 
 from relax_keras.budget import dense_params
 from relax_keras.budget import relax_block_params
-from relax_keras.character_embedding import CharacterEmbedding
+from relax_keras.layers.character_embedding import CharacterEmbedding
 from relax_keras.vocabulary import Vocabulary
 from relax_keras.zoo.architecture import finish
 from relax_keras.zoo.architecture import relax_block

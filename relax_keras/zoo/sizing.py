@@ -1,7 +1,7 @@
 """The width of a zoo model: given, or the largest that fits a parameter budget."""
 
 from relax_keras.budget import largest_units
-from relax_keras.validation import positive_int
+from relax_keras._validation import positive_int
 
 
 def resolve_units(units, param_budget, params_for_units, default_units=None):

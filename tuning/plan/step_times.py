@@ -10,7 +10,7 @@ import time
 import keras
 
 from relax_keras import tasks
-from relax_keras.provenance import cpu_description
+from relax_keras._provenance import cpu_description
 
 POINTS = [  # (task, encoding, model, L_W, L_T)
     ("mnist", "flat", "relax", 2, 2), ("mnist", "flat", "relax", 2, 4), ("mnist", "flat", "relax", 4, 4),

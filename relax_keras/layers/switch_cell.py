@@ -2,10 +2,10 @@ import keras
 from keras import ops
 
 from relax_keras import activations
-from relax_keras.bank_initializers import bank_initializer
-from relax_keras.memory import check_fits
+from relax_keras.layers._bank_initializers import bank_initializer
+from relax_keras.layers._memory import check_fits
 from relax_keras.schedules import resolve_schedule
-from relax_keras.validation import positive_int
+from relax_keras._validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
@@ -39,7 +39,7 @@ class SwitchCell(keras.layers.Layer):
         kernel_initializer: Initializer of the input coupling `U`.
             Default: `"glorot_uniform"`.
         recurrent_initializer: Initializer of each weight set; every set is its own
-            independent draw (see `relax_keras.bank_initializers`), so an orthogonal
+            independent draw (see `relax_keras.layers._bank_initializers`), so an orthogonal
             bank has orthogonal, different sets. Default: `"orthogonal"`.
         bias_initializer: Initializer of each set's bias, drawn set by set like the
             weight sets. Default: `"zeros"`.

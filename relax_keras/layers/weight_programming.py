@@ -1,7 +1,7 @@
 import keras
 from keras import ops
 
-from relax_keras.validation import non_negative
+from relax_keras._validation import non_negative
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")

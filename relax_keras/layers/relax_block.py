@@ -1,12 +1,12 @@
 import keras
 from keras import ops
 
-from relax_keras import loops
+from relax_keras.layers import _scan
 from relax_keras.activations import is_elementwise
 from relax_keras.schedules import most_steps_per_set
-from relax_keras.switch_cell import SwitchCell
-from relax_keras.validation import one_of
-from relax_keras.validation import positive_int
+from relax_keras.layers.switch_cell import SwitchCell
+from relax_keras._validation import one_of
+from relax_keras._validation import positive_int
 
 INJECTION_MODES = ("every", "first")
 ENGINES = ("fused", "scan")
@@ -41,11 +41,11 @@ class ReLaXBlock(keras.layers.Layer):
 
     - `"fused"` (TensorFlow, an activation known to act on each unit alone: Keras's
       element-wise activations, `"sin2"`, `"saturable_absorber"`): a loop with a
-      hand-written gradient (`relax_keras.fused`), each weight set's gradient one
+      hand-written gradient (`relax_keras.layers._fused`), each weight set's gradient one
       matmul over the steps that used it. The fast path.
     - `"scan"` (every other case: other backends, activations that mix units such
       as softmax, stochastic ones such as `NodeNoise`, your own callables):
-      `relax_keras.loops.scan` with automatic gradients, in `keras.ops` only. The
+      `relax_keras.layers._scan.scan` with automatic gradients, in `keras.ops` only. The
       reference the fused engine is tested against.
 
     Both give the same outputs and gradients; `unroll` applies to both.
@@ -313,7 +313,7 @@ class ReLaXBlock(keras.layers.Layer):
 
     def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps,
                      from_start):
-        from relax_keras import fused
+        from relax_keras.layers import _fused
 
         additive = step_inputs if step_inputs is not None else injected
         if bank_bias is not None:
@@ -322,7 +322,7 @@ class ReLaXBlock(keras.layers.Layer):
         shape = (num_steps, ops.shape(state)[0], self.units)
         additive = ops.zeros(shape, state.dtype) if additive is None else ops.broadcast_to(additive, shape)
         capacity = most_steps_per_set(self.schedule_positions, num_steps) if isinstance(num_steps, int) else None
-        result = fused.switched_recurrence(
+        result = _fused.switched_recurrence(
             self.activation, state, additive, bank, weight_sets, capacity, self.return_sequences,
             schedule=self.schedule_positions if from_start else None, unroll=self.unroll)
         return result if self.return_sequences else (result, None)
@@ -339,7 +339,7 @@ class ReLaXBlock(keras.layers.Layer):
             h = self.cell.switched_step(h, x.get("input", injected), kernel, bias)
             return h, h
 
-        return loops.scan(  # states: (K, B, N)
+        return _scan.scan(  # states: (K, B, N)
             advance, state, xs, num_steps, self.unroll,
             keep_outputs=self.return_sequences,
         )
