@@ -1,7 +1,7 @@
 """Data pipelines: ready `tf.data.Dataset`s of (inputs, targets), online through tfds
 and offline from local official files or the copy bundled in the package."""
 
-from relax_keras.data.images import encoded_shape
+from relax_keras.image_encodings import encoded_shape
 from relax_keras.data.images import image_dataset
 from relax_keras.data.images import load_image_arrays
 from relax_keras.data.images import mnist

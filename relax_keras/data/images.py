@@ -11,23 +11,9 @@ from relax_keras.data.specs import IMAGE_DATASETS
 from relax_keras._extras import require
 from relax_keras._validation import one_of
 from relax_keras._validation import positive_int
+from relax_keras.image_encodings import encoded_shape
 
-ENCODINGS = ("rows", "flat", "image")
 SCALINGS = ("unit", "standardize")
-
-
-def encoded_shape(image_shape, encoding):
-    """Returns the shape of one example in an encoding.
-
-    `"rows"`: `(height, width * channels)`, the rows as a sequence; `"flat"`:
-    `(height * width * channels,)`, a static input; `"image"`: the image itself.
-    """
-    height, width, channels = image_shape
-    return {
-        "rows": (height, width * channels),
-        "flat": (height * width * channels,),
-        "image": (height, width, channels),
-    }[one_of("encoding", encoding, ENCODINGS)]
 
 
 def parse_split(split, splits):

@@ -4,7 +4,7 @@ import keras
 
 from relax_keras.budget import dense_params
 from relax_keras.budget import relax_block_params
-from relax_keras.data.images import encoded_shape
+from relax_keras.image_encodings import encoded_shape
 from relax_keras._validation import one_of
 from relax_keras.zoo.architecture import finish
 from relax_keras.zoo.architecture import relax_block
