@@ -113,3 +113,26 @@ def test_character_loss_matches_keras_and_scores_only_weighted_positions():
     assert character_loss(model, plain)["loss"] == pytest.approx(keras_loss, rel=1e-5)
     with_context = character_loss(model, data.tiny_shakespeare("test", seq_len=20, context=10, batch_size=512))
     assert with_context["characters"] == len(range(0, 55_770 - 30, 20)) * 20
+
+
+def test_dropout_acts_in_training_only_and_adds_no_parameters():
+    plain = zoo.shakespeare_relax(units=16, weight_sets=2, repeats=2)
+    model = zoo.shakespeare_relax(units=16, weight_sets=2, repeats=2, dropout=0.5)
+    assert model.count_params() == plain.count_params()
+    assert {layer.name for layer in model.layers} - {layer.name for layer in plain.layers} == {
+        "embedding_dropout", "block_dropout"}
+    ids = np.arange(40, dtype="int32").reshape(2, 20) % 65
+    np.testing.assert_array_equal(model(ids, training=False), model(ids, training=False))
+    assert not np.allclose(model(ids, training=True), model(ids, training=False))
+
+
+def test_constructors_show_their_real_defaults():
+    import inspect
+
+    defaults = {name: p.default for name, p in inspect.signature(zoo.shakespeare_relax).parameters.items()}
+    model = zoo.shakespeare_relax()
+    block = model.get_layer("relax_block")
+    assert (block.weight_sets, block.repeats, block.units) == (
+        defaults["weight_sets"], defaults["repeats"], defaults["units"])
+    image_defaults = inspect.signature(zoo.image_relax).parameters
+    assert image_defaults["encoding"].default == "rows" and image_defaults["units"].default == 128
