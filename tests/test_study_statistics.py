@@ -8,13 +8,13 @@ import pytest
 from relax_keras.tuning import study_statistics as st
 
 FIELDS = ["task", "encoding", "budget", "model", "weight_sets", "repeats", "stage", "learning_rate",
-          "seed", "params", "val_metric", "status", "fingerprint"]
+          "seed", "params", "val_metric", "status", "fingerprint", "steps"]
 
 
 def row(model, w, r, rate, seed, metric, stage="seed", budget=1000, status="ok"):
     return dict(task="mnist", encoding="flat", budget=str(budget), model=model, weight_sets=str(w),
                 repeats=str(r), stage=stage, learning_rate=str(rate), seed=str(seed), params="990",
-                val_metric=str(metric), status=status, fingerprint="f")
+                val_metric=str(metric), status=status, fingerprint="f", steps="4000")
 
 
 def test_interval_is_the_t_interval_with_sample_std():
@@ -66,4 +66,18 @@ def test_tables_of_different_semantics_are_not_mixed(tmp_path):
         paths.append(path)
     assert st.read_rows(paths[:1])[0]["study"] == "a"
     with pytest.raises(ValueError, match=r"mix model semantics \(fingerprints \['f1', 'f2'\]\)"):
+        st.read_rows(paths)
+
+
+def test_training_lengths_are_not_mixed_within_a_task_and_encoding(tmp_path):
+    paths = []
+    for name, steps, encoding in (("a", "2000", "rows"), ("b", "5000", "rows"), ("c", "4000", "flat")):
+        (tmp_path / name).mkdir()
+        paths.append(tmp_path / name / "results.csv")
+        with open(paths[-1], "w", newline="") as file:
+            writer = csv.DictWriter(file, FIELDS)
+            writer.writeheader()
+            writer.writerow({**row("relax", 1, 1, 0.01, 0, 0.9), "encoding": encoding, "steps": steps})
+    assert len(st.read_rows([paths[0], paths[2]])) == 2  # other encodings may differ
+    with pytest.raises(ValueError, match=r"train mnist rows for different numbers of steps \['2000', '5000'\]"):
         st.read_rows(paths)

@@ -22,7 +22,8 @@ CONVERGENCE_TOLERANCE = {"nats_per_char": 0.01, "accuracy": 0.002}
 
 def read_rows(paths):
     """Reads the rows of several `results.csv` files (each row's `study`: the name of
-    its folder); refuses to mix fingerprints."""
+    its folder); refuses to mix fingerprints, or training lengths within one task and
+    encoding (its points are compared with each other)."""
     rows = []
     for path in paths:
         with open(path) as file:
@@ -31,6 +32,14 @@ def read_rows(paths):
     if len(fingerprints) > 1:
         raise ValueError(f"The tables {[str(p) for p in paths]} mix model semantics "
                          f"(fingerprints {sorted(fingerprints)}); report them apart.")
+    lengths = collections.defaultdict(set)
+    for row in rows:
+        lengths[(row["task"], row["encoding"])].add(row.get("steps"))
+    for (task, encoding), steps in lengths.items():
+        if len(steps) > 1:
+            raise ValueError(f"The tables {[str(p) for p in paths]} train {task} {encoding} for "
+                             f"different numbers of steps {sorted(steps)}; move the older study "
+                             "to the history or report them apart.")
     return rows
 
 
