@@ -138,9 +138,11 @@ def task_section(summaries, task_name, encoding, chosen):
                 continue
             balanced = fam["balanced"]
             name = f"({balanced.point[4]}, {balanced.point[5]}) " if balanced else ""
+            # depths 1 to 3 have no point with both L_W and L_T above 1 (depth 1: the ends are one model)
+            balanced_cell = summary_cell(balanced, metric) if depth >= 4 else "none at this depth"
             lines.append(
                 f"| {budget:,} | {depth} | {summary_cell(fam['rnn_end'], metric)} | "
-                f"{name}{summary_cell(balanced, metric)} | {summary_cell(fam['dnn_end'], metric)} | "
+                f"{name}{balanced_cell} | {summary_cell(fam['dnn_end'], metric)} | "
                 f"{difference_cell(balanced, fam['rnn_end'], metric, higher)} | "
                 f"{difference_cell(balanced, fam['dnn_end'], metric, higher)} |")
             chosen += [s for s in fam.values() if s is not None]
