@@ -63,3 +63,18 @@ def test_damaged_weights_fail_the_checksum(monkeypatch):
 def test_pretrained_weights_fix_the_architecture(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_a_pretrained_preset_builds_its_model_with_its_weights():
+    import numpy as np
+
+    from_preset = zoo.from_preset("mnist")
+    from_constructor = zoo.image_relax((28, 28, 1), weights="mnist")
+    assert from_preset.count_params() == zoo.PRESETS["mnist"]["params"]
+    for a, b in zip(from_preset.get_weights(), from_constructor.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_preset_of_another_task_is_refused():
+    with pytest.raises(ValueError, match="'mnist_flat_relax' is not a shakespeare preset; choose one of"):
+        zoo.from_preset("mnist_flat_relax", task="shakespeare")
