@@ -1,15 +1,17 @@
 """The switched recurrence on TensorFlow, with a hand-written gradient.
 
 TensorFlow's automatic gradient of the step loop writes one `(N, N)` weight gradient
-per step and sums them into the bank afterwards. Here the backward loop carries only
-the state gradient, and each weight set's gradient is one large matmul over all the
-steps that used it, after the loop:
+per step and sums them into the bank afterwards. Here the backward loop adds each
+step's term to its set's gradient,
 
-    dW[s] = sum over steps k with s(k) = s of h[k-1]^T dz[k]
+    dW[s] = sum over steps k with s(k) = s of h[k] ^T dz[k]
 
-computed by gathering those steps' rows into a `(L_W, capacity * B, N)` batch. The
-activation's derivative is taken for all steps at once after the forward loop. That
-is right only for a deterministic activation that acts on each unit alone (see
+where the set of each step is known when the graph is built (the schedule walked
+period by period); otherwise each set's gradient is one large matmul after the loop,
+over a `(L_W, capacity * B, N)` batch gathered from the steps that used it. The
+loops keep each step's state and pre-activation in tensor lists (no copies), and the
+backward loop takes the activation's derivative step by step. That is right only for
+a deterministic activation that acts on each unit alone (see
 `relax_keras.activations.is_elementwise`); `ReLaXBlock` runs anything else with
 automatic gradients.
 """
@@ -20,19 +22,22 @@ STEPS_PER_ITERATION = (8, 4, 2, 1)  # the loop bodies unroll the first that divi
 MOST_UNROLLED_PERIOD = 32  # longer schedules are not walked period by period
 
 
-def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, keep_outputs,
-                        schedule=None, unroll=False):
-    """Runs `h[k+1] = activation(h[k] @ bank[weight_sets[k]] + inputs[k])` over `k`.
+def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs,
+                        inputs=None, bias=None, schedule=None, unroll=False):
+    """Runs `h[k+1] = activation(h[k] @ bank[s(k)] + inputs[k] + bias[s(k)])` over the
+    steps `k`, where `s(k) = weight_sets[k]`.
 
     Args:
         activation: a deterministic elementwise function.
         state: `(B, N)`, the first state.
-        inputs: `(K, B, N)`, what each step adds before the activation.
         bank: `(L_W, N, N)`, the weight sets.
         weight_sets: `(K,)` int32, the set of each step.
         capacity: int or `None`, the most steps any one set takes (`None`: counted at
             run time; an int keeps every shape static for XLA).
         keep_outputs: bool, whether to return every step's state too.
+        inputs: what each step adds before the activation: `(K, B, N)`, one step each;
+            `(B, N)`, the same at every step; or `None`, nothing.
+        bias: `(L_W, N)`, the bias of each weight set, or `None`.
         schedule: one period of the schedule (Python ints) when the first step is at
             its start, or `None`. Given, and the steps are whole periods, the loop
             walks the schedule period by period with each step's set known when the
@@ -43,56 +48,99 @@ def switched_recurrence(activation, state, inputs, bank, weight_sets, capacity, 
     Returns:
         The last state `(B, N)` and, with `keep_outputs`, the states `(K, B, N)`.
     """
+    steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
+    per_iteration, walk = steps_per_iteration(steps, schedule, unroll)
+    walked = schedule if walk else None
 
     @tf.custom_gradient
-    def run(state, inputs, bank):
-        steps = inputs.shape[0] or tf.shape(inputs)[0]
-        per_iteration, walk = steps_per_iteration(steps, schedule, unroll)
-        multiply = step_multiply(bank, weight_sets, schedule if walk else None)
-        period = len(schedule) if walk else None
-        step_inputs = tf.TensorArray(inputs.dtype, size=steps).unstack(inputs)
-
-        def forward(k, j, carry):
-            h, pre_activations = carry
-            z = multiply(k, j % period if walk else None, h) + step_inputs.read(k)
-            return activation(z), pre_activations.write(k, z)
-
-        last, pre_activations = loop(
-            forward, (state, tf.TensorArray(inputs.dtype, size=steps)), steps, per_iteration)
-        z = pre_activations.stack()  # (K, B, N)
-        states = activation(z) if keep_outputs else None
+    def run(state, bank, *optional):
+        last, pre_activations, states = forward_loop(
+            activation, state, bank, weight_sets, inputs, bias, walked, per_iteration)
 
         def gradient(d_last, d_states=None):
             if d_last is None:  # only the states were used
                 d_last = tf.zeros_like(state)
-            with tf.GradientTape() as tape:
-                tape.watch(z)
-                all_states = activation(z)
-            slopes = tf.TensorArray(z.dtype, size=steps).unstack(tape.gradient(all_states, z))
-            from_outputs = None
-            if d_states is not None:
-                from_outputs = tf.TensorArray(z.dtype, size=steps).unstack(d_states)
-
-            def backward(i, j, carry):  # step k = steps - 1 - i, at (-1 - j) % period
-                dh, dzs = carry
-                k = steps - 1 - i
-                if from_outputs is not None:
-                    dh = dh + from_outputs.read(k)
-                dz = dh * slopes.read(k)
-                position = (-1 - j) % period if walk else None
-                return multiply(k, position, dz, transpose=True), dzs.write(k, dz)
-
-            d_state, dzs = loop(
-                backward, (d_last, tf.TensorArray(z.dtype, size=steps)), steps, per_iteration)
-            dz = dzs.stack()
-            previous = tf.concat([state[None], all_states[:-1]], axis=0)
-            return d_state, dz, set_gradients(previous, dz, weight_sets, bank.shape[0], capacity)
+            grads = backward_loop(activation, pre_activations, states, bank, weight_sets, inputs,
+                                  bias, d_last, d_states, walked, per_iteration, capacity)
+            return [g for g in grads if g is not None]
 
         if keep_outputs:
-            return (last, states), lambda d_last, d_states: gradient(d_last, d_states)
+            outputs = states.gather(tf.range(1, steps + 1))
+            return (last, outputs), lambda d_last, d_states: gradient(d_last, d_states)
         return last, gradient
 
-    return run(state, inputs, bank)
+    return run(state, bank, *[t for t in (inputs, bias) if t is not None])
+
+
+def forward_loop(activation, state, bank, weight_sets, inputs, bias, schedule, per_iteration):
+    """Returns the last state `(B, N)`, and as tensor lists every step's pre-activation
+    `z[k]` (`K` of them) and every state `h[k]` (`K + 1`, the first state included)."""
+    steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
+    multiply = step_multiply(bank, weight_sets, schedule)
+    add = step_addition(inputs, bias, weight_sets, schedule, steps)
+
+    def step(k, j, carry):
+        h, pre_activations, states = carry
+        position = j % len(schedule) if schedule is not None else None
+        z = add(k, position, multiply(k, position, h))
+        h = activation(z)
+        return h, pre_activations.write(k, z), states.write(k + 1, h)
+
+    lists = (tensor_list(state, steps), tensor_list(state, steps + 1).write(0, state))
+    return loop(step, (state, *lists), steps, per_iteration)
+
+
+def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs, bias, d_last,
+                  d_states, schedule, per_iteration, capacity):
+    """Returns the gradients of the first state, `bank`, `inputs` and `bias` (`None`
+    for those not given), from those of the last state `d_last` and of every step's
+    state `d_states` (or `None`)."""
+    steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
+    multiply = step_multiply(bank, weight_sets, schedule)
+    from_outputs = None
+    if d_states is not None:
+        from_outputs = tensor_list(d_last, steps).unstack(d_states)
+
+    def step(i, j, carry):  # step k = steps - 1 - i, at (-1 - j) % period
+        dh, dzs, d_sets = carry
+        k = steps - 1 - i
+        if from_outputs is not None:
+            dh = dh + from_outputs.read(k)
+        z = pre_activations.read(k)
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            h = activation(z)
+        dz = tape.gradient(h, z, output_gradients=dh)
+        position = None
+        if schedule is not None:
+            position = (-1 - j) % len(schedule)
+            d_sets = list(d_sets)
+            d_sets[schedule[position]] += tf.matmul(states.read(k), dz, transpose_a=True)
+            d_sets = tuple(d_sets)
+        return multiply(k, position, dz, transpose=True), dzs.write(k, dz), d_sets
+
+    d_sets = ()
+    if schedule is not None:
+        d_sets = tuple(tf.zeros(bank.shape[1:], bank.dtype) for _ in range(bank.shape[0]))
+    d_state, dzs, d_sets = loop(step, (d_last, tensor_list(d_last, steps), d_sets), steps, per_iteration)
+    dz = dzs.stack()
+    if schedule is not None:
+        d_bank = tf.stack(d_sets)
+    else:
+        previous = states.gather(tf.range(steps))
+        d_bank = set_gradients(previous, dz, weight_sets, bank.shape[0], capacity)
+    d_inputs = None
+    if inputs is not None:
+        d_inputs = dz if inputs.shape.rank == 3 else tf.reduce_sum(dz, axis=0)
+    d_bias = None
+    if bias is not None:
+        d_bias = tf.math.unsorted_segment_sum(tf.reduce_sum(dz, axis=1), weight_sets, bias.shape[0])
+    return d_state, d_bank, d_inputs, d_bias
+
+
+def tensor_list(like, size):
+    """An empty `tf.TensorArray` of `size` elements shaped and typed like `like`."""
+    return tf.TensorArray(like.dtype, size=size, element_shape=like.shape)
 
 
 def steps_per_iteration(steps, schedule, unroll=False):
@@ -123,6 +171,30 @@ def loop(step, carry, steps, per_iteration):
     iterations = steps // per_iteration
     return tf.while_loop(lambda i, _: i < iterations, body, (tf.constant(0), carry),
                          maximum_iterations=iterations)[1]
+
+
+def step_addition(inputs, bias, weight_sets, schedule, steps):
+    """Returns `(k, position, z) -> z + inputs[k] + bias[s(k)]`, with the terms given.
+    With a `schedule`, a constant input and each set's bias are summed before the loop."""
+    per_step = inputs is not None and inputs.shape.rank == 3
+    if per_step:
+        step_inputs = tensor_list(inputs[0], steps).unstack(inputs)
+    constant = None if per_step else inputs  # (B, N) or None
+    if bias is None:
+        if per_step:
+            return lambda k, position, z: z + step_inputs.read(k)
+        return (lambda k, position, z: z) if constant is None else (lambda k, position, z: z + constant)
+    if schedule is not None:
+        biases = tf.unstack(bias)
+        if constant is not None:
+            biases = [constant + b for b in biases]
+        set_term = lambda k, position: biases[schedule[position]]
+    else:
+        set_term = lambda k, position: (
+            tf.gather(bias, weight_sets[k]) if constant is None else constant + tf.gather(bias, weight_sets[k]))
+    if per_step:
+        return lambda k, position, z: z + step_inputs.read(k) + set_term(k, position)
+    return lambda k, position, z: z + set_term(k, position)
 
 
 def step_multiply(bank, weight_sets, schedule):

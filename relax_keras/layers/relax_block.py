@@ -217,7 +217,11 @@ class ReLaXBlock(keras.layers.Layer):
         bank, bank_bias = self.programmed_weights(training)
         bank = ops.cast(bank, dtype)
         bank_bias = None if bank_bias is None else ops.cast(bank_bias, dtype)
-        projected = ops.matmul(inputs, ops.cast(cell.kernel, dtype))  # (B, [T,] N)
+        time_major_first = not self.static_input and self.input_features <= self.units
+        if time_major_first:  # transpose the smaller of the inputs and their projection
+            projected = ops.matmul(ops.transpose(inputs, (1, 0, 2)), ops.cast(cell.kernel, dtype))
+        else:
+            projected = ops.matmul(inputs, ops.cast(cell.kernel, dtype))  # (B, [T,] N)
         if self.static_input:
             first = projected  # the input layer's bias c is in h[0] only, not in u[k] @ U
             if self.input_bias is not None:
@@ -234,7 +238,9 @@ class ReLaXBlock(keras.layers.Layer):
                 state, step = initial_state
             step = ops.cast(step, "int32")[0, 0]
             steps_per_element = self.steps_per_input
-            step_inputs = self._inputs_per_step(ops.transpose(projected, (1, 0, 2)))  # (K, B, N)
+            if not time_major_first:
+                projected = ops.transpose(projected, (1, 0, 2))
+            step_inputs = self._inputs_per_step(projected)  # (K, B, N)
             injected = None
             num_steps = step_inputs.shape[0] or ops.shape(step_inputs)[0]
         schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
@@ -315,15 +321,10 @@ class ReLaXBlock(keras.layers.Layer):
                      from_start):
         from relax_keras.layers import _fused
 
-        additive = step_inputs if step_inputs is not None else injected
-        if bank_bias is not None:
-            bias = ops.expand_dims(ops.take(bank_bias, weight_sets, axis=0), 1)  # (K, 1, N)
-            additive = bias if additive is None else additive + bias
-        shape = (num_steps, ops.shape(state)[0], self.units)
-        additive = ops.zeros(shape, state.dtype) if additive is None else ops.broadcast_to(additive, shape)
         capacity = most_steps_per_set(self.schedule_positions, num_steps) if isinstance(num_steps, int) else None
         result = _fused.switched_recurrence(
-            self.activation, state, additive, bank, weight_sets, capacity, self.return_sequences,
+            self.activation, state, bank, weight_sets, capacity, self.return_sequences,
+            inputs=step_inputs if step_inputs is not None else injected, bias=bank_bias,
             schedule=self.schedule_positions if from_start else None, unroll=self.unroll)
         return result if self.return_sequences else (result, None)
 
