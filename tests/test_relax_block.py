@@ -171,7 +171,7 @@ def graph_ops(sequence_length):
 
 
 def test_graph_does_not_grow_with_length_and_projects_inputs_once():
-    short, long = graph_ops(4), graph_ops(64)
+    short, long = graph_ops(16), graph_ops(64)  # both more steps than one loop iteration runs
     assert len(short) == len(long)
     # the input projection is the one matmul outside the step loop
     assert sum(op in ("MatMul", "BatchMatMulV2", "Einsum") for op in long) == 1

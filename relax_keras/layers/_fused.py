@@ -169,6 +169,8 @@ def loop(step, carry, steps, per_iteration):
         return i + 1, carry
 
     iterations = steps // per_iteration
+    if isinstance(iterations, int) and iterations == 1:  # all steps in one iteration: no loop
+        return body(0, carry)[1]
     return tf.while_loop(lambda i, _: i < iterations, body, (tf.constant(0), carry),
                          maximum_iterations=iterations)[1]
 
