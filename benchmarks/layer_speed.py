@@ -26,8 +26,10 @@ import time
 FIELDS = [
     "mode", "implementation", "width", "length", "weight_sets", "repeats", "policy", "jit",
     "batch_size", "train_examples_per_s", "train_gflops_per_s", "infer_us_per_example",
-    "peak_rss_mb", "train_ratio_vs_simple_rnn", "train_ratio_vs_naive",
+    "peak_rss_mb", "train_ratio_vs_simple_rnn", "train_ratio_vs_naive", "train_ratio_vs_float32",
+    "threads", "cpu", "tensorflow", "keras", "relax_keras", "commit",
 ]
+RATIOS = {"simple_rnn": "simple_rnn", "naive": "naive", "float32": "relax@float32"}
 INPUT_FEATURES = 96  # one SVHN row: 32 pixels x 3 channels
 
 
@@ -66,15 +68,17 @@ def measure(config):
     import numpy as np
     import tensorflow as tf
 
-    keras.config.set_dtype_policy(config["policy"])
     rng = np.random.default_rng(0)
     shape = (INPUT_FEATURES,) if config["mode"] == "static" else (config["length"], INPUT_FEATURES)
     x = tf.constant(rng.standard_normal((config["batch_size"], *shape)).astype("float32"))
     y = tf.constant(rng.integers(0, 10, config["batch_size"]))
     models = {}
     for implementation in config["implementations"]:
+        # "relax@float32": the implementation under another policy than the configuration's
+        name, _, policy = implementation.partition("@")
+        keras.config.set_dtype_policy(policy or config["policy"])
         keras.utils.set_random_seed(0)
-        model = build_model(implementation, config["mode"], config["width"], config["length"],
+        model = build_model(name, config["mode"], config["width"], config["length"],
                             config["weight_sets"], config["repeats"])
         model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                       jit_compile=config["jit"])
@@ -131,7 +135,7 @@ def configurations(args):
             "mode": "sequence", "width": width, "length": length, "weight_sets": weight_sets,
             "repeats": args.repeats, "policy": policy, "jit": jit,
             "batch_size": args.batch_size, "runs": args.runs, "steps": args.steps,
-            "implementations": ["relax", "naive", "simple_rnn"],
+            "implementations": ["relax", "naive", "simple_rnn"] + (["relax@float32"] if policy != "float32" else []),
         }
     for width, depth, policy, jit in itertools.product(
         args.widths if args.static_depths else [], args.static_depths, args.policies, args.jit
@@ -144,6 +148,17 @@ def configurations(args):
                     "batch_size": args.batch_size, "runs": args.runs, "steps": args.steps,
                     "implementations": ["relax"],
                 }
+
+
+def machine_and_versions():
+    """The CPU (model, flags), thread setting, versions and the measured package's commit."""
+    import relax_keras
+    from relax_keras._provenance import cpu_description
+    from relax_keras._provenance import git_commit
+    from relax_keras._provenance import software_versions
+
+    return {"threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"), "cpu": cpu_description(),
+            **software_versions(), "commit": git_commit(pathlib.Path(relax_keras.__file__).parent)}
 
 
 def key(row):
@@ -171,6 +186,7 @@ def main():
         return
     if not args.output:
         parser.error("the following arguments are required: --output")
+    provenance = machine_and_versions()
     output = pathlib.Path(args.output)
     done = set()
     if output.exists():
@@ -189,13 +205,13 @@ def main():
             writer = csv.DictWriter(file, FIELDS)
             for name, row in rows.items():
                 ratios = {
-                    f"train_ratio_vs_{other}": round(relax_speed / rows[other]["train_examples_per_s"], 3)
-                    for other in ("simple_rnn", "naive") if name == "relax" and other in rows
+                    f"train_ratio_vs_{label}": round(relax_speed / rows[other]["train_examples_per_s"], 3)
+                    for label, other in RATIOS.items() if name == "relax" and other in rows
                 }
                 writer.writerow({
                     **{f: config[f] for f in ("mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size")},
                     **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()},
-                    **ratios,
+                    **ratios, **provenance,
                 })
         summary = ", ".join(f"{n} {r['train_examples_per_s']:.0f} ex/s" for n, r in rows.items())
         print(f"{config['mode']} N={config['width']} T={config['length']} L_W={config['weight_sets']} "
