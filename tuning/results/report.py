@@ -24,6 +24,7 @@ BEGIN, END = "<!-- study summary: written by tuning/results/report.py -->", "<!-
 TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
 BASELINES = ("simple_rnn", "gru", "lstm", "dense")
+VERDICT_DEPTHS = (4, 8)
 
 
 def fmt(value, metric, sign=False):
@@ -164,25 +165,32 @@ def task_section(summaries, task_name, encoding, chosen):
 
 
 def verdict_lines(summaries):
-    """README.md's summary: per task and budget at depth 4, how the best balanced
-    ReLaX-Net compares with both ends (paired 95% intervals over seeds)."""
-    lines = ["| task | budget | balanced vs RNN end (1, 4) | balanced vs DNN end (4, 1) | best ReLaX vs best Keras baseline |",
-             "| --- | --- | --- | --- | --- |"]
+    """README.md's summary: per task, budget and depth (4 and 8), how the best balanced
+    ReLaX-Net compares with both ends, and the best ReLaX-Net with the best Keras
+    baseline (paired 95% intervals over seeds)."""
+    lines = ["| task | budget | depth D | balanced vs RNN end (1, D) | balanced vs DNN end (D, 1) "
+             "| best ReLaX vs best Keras baseline |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for task_name, encoding in sorted({(p[0], p[1]) for p in summaries}):
         task = tasks.get(task_name)
+        label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
         for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
-            fam = st.families(summaries, task_name, encoding, budget, 4)
             relax = st.best_of({p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding,
                                budget, ("relax",))
             baseline = st.best_of(summaries, task_name, encoding, budget, BASELINES)
-            cells = [difference_cell(fam["balanced"], fam[end], task.metric, task.higher_is_better)
-                     for end in ("rnn_end", "dnn_end")]
-            cells.append(difference_cell(relax, baseline, task.metric, task.higher_is_better))
-            label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
-            lines.append(f"| {label} | {budget:,} | " + " | ".join(cells) + " |")
+            against_baseline = difference_cell(relax, baseline, task.metric, task.higher_is_better)
+            for depth in VERDICT_DEPTHS:
+                fam = st.families(summaries, task_name, encoding, budget, depth)
+                if fam["balanced"] is None:
+                    continue
+                cells = [difference_cell(fam["balanced"], fam[end], task.metric, task.higher_is_better)
+                         for end in ("rnn_end", "dnn_end")]
+                lines.append(f"| {label} | {budget:,} | {depth} | " + " | ".join(cells)
+                             + f" | {against_baseline} |")
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
-                    "only where the interval excludes 0."]
+                    "only where the interval excludes 0. The last column compares the best "
+                    "ReLaX-Net of any depth (L_W >= 2) with the best Keras baseline at that budget."]
 
 
 def rate_section(summaries, rows):
