@@ -1,6 +1,8 @@
 """Markdown tables of the benchmark CSVs, for benchmarks/README.md.
 
-Usage: python benchmarks/report.py benchmarks/results/layer_speed.csv [more CSVs] > table.md
+Usage:
+    python benchmarks/report.py benchmarks/results/layer_speed.csv [more CSVs] > table.md
+    python benchmarks/report.py --compare before.csv after.csv   # ReLaXBlock rows side by side
 """
 
 import csv
@@ -28,5 +30,34 @@ def main(paths):
                   f"| {row['train_ratio_vs_simple_rnn'] or ''} | {row['train_ratio_vs_naive'] or ''} |")
 
 
+def compare(before_path, after_path):
+    """ReLaXBlock's training throughput and ratios, configuration by configuration."""
+    def relax_rows(path):
+        with open(path) as file:
+            return {tuple(row[f] for f in CONFIGURATION): row for row in csv.DictReader(file)
+                    if row["implementation"] == "relax"}
+
+    before, after = relax_rows(before_path), relax_rows(after_path)
+    commits = {rows[next(iter(rows))]["commit"] for rows in (before, after) if rows}
+    print(f"\nbefore: {before_path}; after: {after_path} (commits {', '.join(sorted(commits))})\n")
+    print("| N | L_W | policy | XLA | relax ex/s before -> after | / SimpleRNN before -> after "
+          "| / naive before -> after | / float32 before -> after |")
+    print("| --- " * 8 + "|")
+    ratio = lambda row, name: row[f"train_ratio_vs_{name}"] or "-"
+    for key, new in after.items():
+        old = before.get(key)
+        if old is None:
+            continue
+        width, weight_sets, policy, jit = key
+        cells = [f"{float(old['train_examples_per_s']):,.0f} -> {float(new['train_examples_per_s']):,.0f}"]
+        cells += [f"{ratio(old, name)} -> {ratio(new, name)}" for name in ("simple_rnn", "naive", "float32")]
+        print(f"| {width} | {weight_sets} | {policy} | {'on' if jit == 'True' else 'off'} | " + " | ".join(cells) + " |")
+
+
+CONFIGURATION = ("width", "weight_sets", "policy", "jit")
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--compare"]:
+        compare(*sys.argv[2:4])
+    else:
+        main(sys.argv[1:])

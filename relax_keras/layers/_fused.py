@@ -97,6 +97,7 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
     state `d_states` (or `None`)."""
     steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
     multiply = step_multiply(bank, weight_sets, schedule)
+    summed = tf.float32 if bank.dtype.size < 4 else bank.dtype  # half-precision terms summed in float32  # half-precision terms summed in float32
     from_outputs = None
     if d_states is not None:
         from_outputs = tensor_list(d_last, steps).unstack(d_states)
@@ -115,17 +116,18 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
         if schedule is not None:
             position = (-1 - j) % len(schedule)
             d_sets = list(d_sets)
-            d_sets[schedule[position]] += tf.matmul(states.read(k), dz, transpose_a=True)
+            term = tf.matmul(states.read(k), dz, transpose_a=True)
+            d_sets[schedule[position]] += tf.cast(term, summed)
             d_sets = tuple(d_sets)
         return multiply(k, position, dz, transpose=True), dzs.write(k, dz), d_sets
 
     d_sets = ()
     if schedule is not None:
-        d_sets = tuple(tf.zeros(bank.shape[1:], bank.dtype) for _ in range(bank.shape[0]))
+        d_sets = tuple(tf.zeros(bank.shape[1:], summed) for _ in range(bank.shape[0]))
     d_state, dzs, d_sets = loop(step, (d_last, tensor_list(d_last, steps), d_sets), steps, per_iteration)
     dz = dzs.stack()
     if schedule is not None:
-        d_bank = tf.stack(d_sets)
+        d_bank = tf.cast(tf.stack(d_sets), bank.dtype)
     else:
         previous = states.gather(tf.range(steps))
         d_bank = set_gradients(previous, dz, weight_sets, bank.shape[0], capacity)
