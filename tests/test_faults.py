@@ -29,7 +29,9 @@ def test_training_killed_at_random_moments_loses_nothing(shared_data, tmp_path):
                    capture_output=True)
     whole_run = time.perf_counter() - start
     rng = random.Random(0)
-    kills = [rng.uniform(0.15, 0.7) * whole_run for _ in range(12)]  # import, training, evaluation, save
+    # import, training, evaluation, save; earliest first, so that the resumed attempts,
+    # each with less left to do, are still killed before they finish
+    kills = sorted(rng.uniform(0.15, 0.7) * whole_run for _ in range(12))
     killed = 0
     for delay in kills:
         process = subprocess.Popen(command, env=ENVIRONMENT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
