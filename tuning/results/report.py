@@ -103,7 +103,7 @@ def header(rows, results, curves):
         f"- machine: {sorted({r['cpu'] for r in rows})[0]}; TensorFlow {rows[0]['tensorflow']}, Keras {rows[0]['keras']}",
         f"- trials: {len(ok)} completed ({len(rows) - len(ok)} infeasible or failed); training time "
         f"{cpu_hours:.2f} CPU-hours (one thread per trial)",
-        "- figures: `families.png` (metric against budget per family at depth 4), `weight_sets.png` "
+        "- figures: `families.png` (metric against budget per family at depths 4 and 8, with the best ReLaX-Net of any depth and the best Keras baseline), `weight_sets.png` "
         "(metric against L_W at fixed depth), `curves.png` (validation curves of the compared families)",
         "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
         "chosen from {1e-3, 3e-3, 1e-2} on the validation split with seed 0, then seeds 1 and 2 at "
@@ -234,50 +234,58 @@ def edge(summary, rates):
     return " (edge)" if len(rates) > 1 and summary.learning_rate in (min(rates), max(rates)) else ""
 
 
-def plot_series(summaries, path, series_of, xlabel, title, log_base=10):
-    """One panel per task: `series_of(task, encoding) -> {label: [(x, mean, half_width)]}`
-    drawn as lines with 95% intervals."""
+def plot_series(summaries, path, series_of, xlabel, title, log_base=10, rows=(None,)):
+    """One panel per task and row: `series_of(task, encoding, row) -> {label: [(x, mean,
+    half_width)]}` drawn as lines with 95% intervals."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     groups = sorted({(p[0], p[1]) for p in summaries})
-    figure, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 4), squeeze=False)
-    for axis, (task_name, encoding) in zip(axes[0], groups):
-        for label, points in series_of(task_name, encoding).items():
-            x, y, e = zip(*sorted(points))
-            axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=label)
-        axis.set_xscale("log", base=log_base)
-        axis.set_xlabel(xlabel)
-        axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
-        axis.set_title(title.format(task=task_name, encoding=encoding))
-        axis.legend(fontsize=7)
+    figure, axes = plt.subplots(len(rows), len(groups), figsize=(5 * len(groups), 4 * len(rows)),
+                                squeeze=False)
+    colors = {}  # one color per label in every panel
+    for axes_row, row in zip(axes, rows):
+        for axis, (task_name, encoding) in zip(axes_row, groups):
+            for label, points in series_of(task_name, encoding, row).items():
+                x, y, e = zip(*sorted(points))
+                color = colors.setdefault(label, f"C{len(colors) % 10}")
+                axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=label, color=color)
+            axis.set_xscale("log", base=log_base)
+            axis.set_xlabel(xlabel)
+            axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
+            axis.set_title(title.format(task=task_name, encoding=encoding, row=row))
+            axis.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 
 
 def plot(summaries, path):
-    """The metric against the budget for each family at depth 4."""
+    """The metric against the budget for each family at depths 4 and 8, with the best
+    ReLaX-Net of any depth and the best Keras baseline."""
 
-    def series_of(task_name, encoding):
+    def series_of(task_name, encoding, depth):
         series = collections.defaultdict(list)
         for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
-            fam = st.families(summaries, task_name, encoding, budget, 4)
+            fam = st.families(summaries, task_name, encoding, budget, depth)
+            fam["best ReLaX, any depth (L_W >= 2)"] = st.best_of(
+                {p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
             fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, BASELINES)
             for name, s in fam.items():
                 if s is not None:
                     series[name].append((budget, s.mean, s.half_width))
         return series
 
-    plot_series(summaries, path, series_of, "parameter budget", "{task} {encoding}, depth 4")
+    plot_series(summaries, path, series_of, "parameter budget", "{task} {encoding}, depth {row}",
+                rows=VERDICT_DEPTHS)
 
 
 def plot_against_weight_sets(summaries, path):
     """The metric against L_W at each fixed depth (L_T = depth / L_W), one line per
     budget and depth."""
 
-    def series_of(task_name, encoding):
+    def series_of(task_name, encoding, row):
         lines = collections.defaultdict(list)
         for point, s in summaries.items():
             if point[:2] == (task_name, encoding) and point[3] == "relax":
