@@ -152,13 +152,12 @@ def configurations(args):
 
 def machine_and_versions():
     """The CPU (model, flags), thread setting, versions and the measured package's commit."""
-    import relax_keras
     from relax_keras._provenance import cpu_description
     from relax_keras._provenance import git_commit
     from relax_keras._provenance import software_versions
 
     return {"threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"), "cpu": cpu_description(),
-            **software_versions(), "commit": git_commit(pathlib.Path(relax_keras.__file__).parent)}
+            **software_versions(), "commit": git_commit()}
 
 
 def key(row):

@@ -76,14 +76,13 @@ def main():
     parser.add_argument("--steps", type=int, default=3, help="steps per timed run")
     args = parser.parse_args()
 
-    import relax_keras
     from relax_keras._provenance import cpu_description
     from relax_keras._provenance import git_commit
     from relax_keras._provenance import software_versions
 
     common = {"label": args.label, "threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
               "cpu": cpu_description(), **software_versions(),
-              "commit": git_commit(pathlib.Path(relax_keras.__file__).parent)}
+              "commit": git_commit()}
     output = pathlib.Path(args.output)
     new = not output.exists()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -7,14 +7,17 @@ import subprocess
 RELEVANT_CPU_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
 
 
-def git_commit(directory="."):
-    """Returns the commit checked out in `directory` (`+dirty` when it has uncommitted
-    changes to tracked files), or `"unknown"` outside a git checkout."""
+def git_commit(directory=None):
+    """Returns the commit of the code in `directory` (default: this package's own
+    directory), with `+dirty` when tracked files under it differ from that commit, or
+    `"unknown"` outside a git checkout. Only that directory counts: results and records
+    written elsewhere in the checkout (a study's `tuning/studies/`) do not make it dirty."""
+    directory = pathlib.Path(directory or pathlib.Path(__file__).parent)
     try:
         run = lambda *args: subprocess.run(["git", *args], cwd=directory, capture_output=True,
                                            text=True, check=True).stdout.strip()
         commit = run("rev-parse", "--short=12", "HEAD")
-        return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no") else "")
+        return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no", "--", ".") else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
