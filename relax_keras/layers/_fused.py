@@ -53,7 +53,7 @@ def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_out
     walked = schedule if walk else None
 
     @tf.custom_gradient
-    def run(state, bank, *optional):
+    def run(state, bank, *given):  # `inputs` and `bias` are differentiated too, when given
         last, pre_activations, states = forward_loop(
             activation, state, bank, weight_sets, inputs, bias, walked, per_iteration)
 
@@ -97,7 +97,7 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
     state `d_states` (or `None`)."""
     steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
     multiply = step_multiply(bank, weight_sets, schedule)
-    summed = tf.float32 if bank.dtype.size < 4 else bank.dtype  # half-precision terms summed in float32  # half-precision terms summed in float32
+    summed = tf.float32 if bank.dtype.size < 4 else bank.dtype  # half-precision terms summed in float32
     from_outputs = None
     if d_states is not None:
         from_outputs = tensor_list(d_last, steps).unstack(d_states)
