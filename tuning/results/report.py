@@ -80,7 +80,8 @@ def main():
     plot_curves(rows, curves, summaries, HERE / "curves.png")
     readme = ROOT_README.read_text()
     start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    ROOT_README.write_text(readme[:start] + "\n" + "\n".join(verdict_lines(summaries)) + "\n" + readme[end:])
+    verdict = verdict_lines(summaries, test_summaries(HERE / "test.csv"))
+    ROOT_README.write_text(readme[:start] + "\n" + "\n".join(verdict) + "\n" + readme[end:])
     print(f"wrote {HERE / 'README.md'}")
 
 
@@ -164,33 +165,59 @@ def task_section(summaries, task_name, encoding, chosen):
     return lines + [""]
 
 
-def verdict_lines(summaries):
+def verdict_lines(summaries, tested=None):
     """README.md's summary: per task, budget and depth (4 and 8), how the best balanced
     ReLaX-Net compares with both ends, and the best ReLaX-Net with the best Keras
-    baseline (paired 95% intervals over seeds)."""
-    lines = ["| task | budget | depth D | balanced vs RNN end (1, D) | balanced vs DNN end (D, 1) "
-             "| best ReLaX vs best Keras baseline |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    for task_name, encoding in sorted({(p[0], p[1]) for p in summaries}):
-        task = tasks.get(task_name)
-        label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
-        for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
-            relax = st.best_of({p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding,
-                               budget, ("relax",))
-            baseline = st.best_of(summaries, task_name, encoding, budget, BASELINES)
-            against_baseline = difference_cell(relax, baseline, task.metric, task.higher_is_better)
-            for depth in VERDICT_DEPTHS:
-                fam = st.families(summaries, task_name, encoding, budget, depth)
-                if fam["balanced"] is None:
-                    continue
-                cells = [difference_cell(fam["balanced"], fam[end], task.metric, task.higher_is_better)
-                         for end in ("rnn_end", "dnn_end")]
-                lines.append(f"| {label} | {budget:,} | {depth} | " + " | ".join(cells)
-                             + f" | {against_baseline} |")
+    baseline (paired 95% intervals over seeds); with `tested` (`test_summaries`), the
+    same comparisons of the same configurations, chosen on validation, on the test split."""
+    lines = comparison_table(summaries, summaries)
+    if tested:
+        lines += ["", "The same configurations (chosen on validation) on the test split, scored once:", ""]
+        lines += comparison_table(summaries, tested)
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
                     "only where the interval excludes 0. The last column compares the best "
                     "ReLaX-Net of any depth (L_W >= 2) with the best Keras baseline at that budget."]
+
+
+def comparison_table(chosen_on, scored):
+    """The comparisons of `verdict_lines`: configurations chosen on `chosen_on`
+    (validation summaries), differences computed from `scored` (the same or test)."""
+    scored_as = lambda s: None if s is None else scored.get(s.point)
+    lines = ["| task | budget | depth D | balanced vs RNN end (1, D) | balanced vs DNN end (D, 1) "
+             "| best ReLaX vs best Keras baseline |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for task_name, encoding in sorted({(p[0], p[1]) for p in chosen_on}):
+        task = tasks.get(task_name)
+        label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
+        for budget in sorted({p[2] for p in chosen_on if p[:2] == (task_name, encoding)}):
+            relax = st.best_of({p: s for p, s in chosen_on.items() if p[4] >= 2}, task_name, encoding,
+                               budget, ("relax",))
+            baseline = st.best_of(chosen_on, task_name, encoding, budget, BASELINES)
+            against_baseline = difference_cell(scored_as(relax), scored_as(baseline), task.metric,
+                                               task.higher_is_better)
+            for depth in VERDICT_DEPTHS:
+                fam = st.families(chosen_on, task_name, encoding, budget, depth)
+                if fam["balanced"] is None:
+                    continue
+                cells = [difference_cell(scored_as(fam["balanced"]), scored_as(fam[end]), task.metric,
+                                         task.higher_is_better) for end in ("rnn_end", "dnn_end")]
+                lines.append(f"| {label} | {budget:,} | {depth} | " + " | ".join(cells)
+                             + f" | {against_baseline} |")
+    return lines
+
+
+def test_summaries(path):
+    """`{point: Summary}` of the test metrics in `path` (written by `--final-test`), or
+    `None` before the final step."""
+    if not path.exists():
+        return None
+    with open(path) as file:
+        rows = list(csv.DictReader(file))
+    by_point = collections.defaultdict(dict)
+    for row in rows:
+        by_point[st.point_of(row)][int(row["seed"])] = float(row["test_metric"])
+    return {point: st.Summary(point, None, by_seed, 0) for point, by_seed in by_point.items()}
 
 
 def rate_section(summaries, rows):
