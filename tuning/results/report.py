@@ -275,7 +275,11 @@ def plot_series(summaries, path, series_of, xlabel, title, log_base=10, rows=(No
     colors = {}  # one color per label in every panel
     for axes_row, row in zip(axes, rows):
         for axis, (task_name, encoding) in zip(axes_row, groups):
-            for label, points in series_of(task_name, encoding, row).items():
+            series = series_of(task_name, encoding, row)
+            if not series:
+                axis.axis("off")
+                continue
+            for label, points in series.items():
                 x, y, e = zip(*sorted(points))
                 color = colors.setdefault(label, f"C{len(colors) % 10}")
                 axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=label, color=color)
@@ -309,18 +313,19 @@ def plot(summaries, path):
 
 
 def plot_against_weight_sets(summaries, path):
-    """The metric against L_W at each fixed depth (L_T = depth / L_W), one line per
-    budget and depth."""
+    """The metric against L_W (L_T = depth / L_W), one row of panels per depth, one
+    line per budget."""
+    depths = sorted({p[4] * p[5] for p in summaries if p[3] == "relax" and p[4] * p[5] >= 2})
 
-    def series_of(task_name, encoding, row):
+    def series_of(task_name, encoding, depth):
         lines = collections.defaultdict(list)
         for point, s in summaries.items():
-            if point[:2] == (task_name, encoding) and point[3] == "relax":
-                lines[f"{point[2]:,}, depth {point[4] * point[5]}"].append((point[4], s.mean, s.half_width))
+            if point[:2] == (task_name, encoding) and point[3] == "relax" and point[4] * point[5] == depth:
+                lines[f"budget {point[2]:,}"].append((point[4], s.mean, s.half_width))
         return {label: points for label, points in lines.items() if len(points) > 1}
 
-    plot_series(summaries, path, series_of, "weight sets L_W (L_T = depth / L_W)", "{task} {encoding}",
-                log_base=2)
+    plot_series(summaries, path, series_of, "weight sets L_W (L_T = depth / L_W)",
+                "{task} {encoding}, depth {row}", log_base=2, rows=depths)
 
 
 def plot_curves(rows, curves, summaries, path):
