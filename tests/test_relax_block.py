@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -262,3 +264,21 @@ def test_unroll_needs_a_known_sequence_length():
 def test_unordered_schedule_is_refused(schedule):
     with pytest.raises(ValueError, match=r"an ordered sequence \(list, tuple, array\) of 2 weight-set indices"):
         ReLaXBlock(4, weight_sets=2, schedule=schedule)
+
+
+def test_bfloat16_without_cpu_instructions_is_said_once(monkeypatch):
+    from relax_keras.layers import _precision
+
+    monkeypatch.setattr(_precision, "_warned", [])
+    monkeypatch.setattr(_precision, "cpu_model_and_flags", lambda: ("Some CPU", {"avx2", "fma"}))
+    with pytest.warns(UserWarning, match=r"Some CPU.*no bfloat16 instructions"):
+        ReLaXBlock(4, dtype="mixed_bfloat16")(np.zeros((2, 3), "float32"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ReLaXBlock(4, dtype="mixed_bfloat16")(np.zeros((2, 3), "float32"))  # once per process
+    monkeypatch.setattr(_precision, "_warned", [])
+    monkeypatch.setattr(_precision, "cpu_model_and_flags", lambda: ("Other CPU", {"avx512_bf16"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ReLaXBlock(4, dtype="mixed_bfloat16")(np.zeros((2, 3), "float32"))
+        ReLaXBlock(4)(np.zeros((2, 3), "float32"))

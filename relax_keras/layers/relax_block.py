@@ -2,6 +2,7 @@ import keras
 from keras import ops
 
 from relax_keras.layers import _scan
+from relax_keras.layers._precision import warn_if_bfloat16_is_emulated
 from relax_keras.activations import is_elementwise
 from relax_keras.schedules import most_steps_per_set
 from relax_keras.layers.switch_cell import SwitchCell
@@ -192,6 +193,7 @@ class ReLaXBlock(keras.layers.Layer):
                 f"sequence (batch, steps, features) with a known feature size, got an "
                 f"input of shape {tuple(input_shape)}."
             )
+        warn_if_bfloat16_is_emulated(self.compute_dtype)
         self.static_input = len(input_shape) == 2
         self.input_features = input_shape[-1]
         if self.static_input and self.steps_per_input != 1:
