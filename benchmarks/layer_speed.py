@@ -152,12 +152,9 @@ def configurations(args):
 
 def machine_and_versions():
     """The CPU (model, flags), thread setting, versions and the measured package's commit."""
-    from relax_keras._provenance import cpu_description
-    from relax_keras._provenance import git_commit
-    from relax_keras._provenance import software_versions
+    from relax_keras._provenance import provenance
 
-    return {"threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"), "cpu": cpu_description(),
-            **software_versions(), "commit": git_commit()}
+    return {"threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"), **provenance()}
 
 
 def key(row):

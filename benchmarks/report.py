@@ -8,6 +8,7 @@ Usage:
 import csv
 import sys
 
+CONFIGURATION = ("width", "weight_sets", "policy", "jit")  # what --compare pairs rows by
 PEAK_GFLOPS = {"float32": 218.0, "mixed_bfloat16": 418.0}  # 2 cores of this CPU (issue 7)
 
 
@@ -52,9 +53,6 @@ def compare(before_path, after_path):
         cells = [f"{float(old['train_examples_per_s']):,.0f} -> {float(new['train_examples_per_s']):,.0f}"]
         cells += [f"{ratio(old, name)} -> {ratio(new, name)}" for name in ("simple_rnn", "naive", "float32")]
         print(f"| {width} | {weight_sets} | {policy} | {'on' if jit == 'True' else 'off'} | " + " | ".join(cells) + " |")
-
-
-CONFIGURATION = ("width", "weight_sets", "policy", "jit")
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--compare"]:

@@ -76,13 +76,10 @@ def main():
     parser.add_argument("--steps", type=int, default=3, help="steps per timed run")
     args = parser.parse_args()
 
-    from relax_keras._provenance import cpu_description
-    from relax_keras._provenance import git_commit
-    from relax_keras._provenance import software_versions
+    from relax_keras._provenance import provenance
 
     common = {"label": args.label, "threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
-              "cpu": cpu_description(), **software_versions(),
-              "commit": git_commit()}
+              **provenance()}
     output = pathlib.Path(args.output)
     new = not output.exists()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -52,3 +52,9 @@ def software_versions():
     import relax_keras
 
     return {"relax_keras": relax_keras.__version__, "tensorflow": tf.__version__, "keras": keras.__version__}
+
+
+def provenance():
+    """Returns what a result row records of where it came from: the commit, the CPU
+    and the versions."""
+    return {"commit": git_commit(), "cpu": cpu_description(), **software_versions()}

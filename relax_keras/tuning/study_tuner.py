@@ -10,9 +10,7 @@ import keras_tuner
 
 from relax_keras import tasks
 from relax_keras._files import write_atomically
-from relax_keras._provenance import cpu_description
-from relax_keras._provenance import git_commit
-from relax_keras._provenance import software_versions
+from relax_keras._provenance import provenance
 
 RECORD = "record.json"
 SEALED_TEST = "sealed_test.json"
@@ -55,7 +53,7 @@ class StudyTuner(keras_tuner.Tuner):
         super().__init__(oracle=oracle, **kwargs)
         self.points, self.steps, self.evaluations = points, steps, evaluations
         self.fingerprint, self.sources = fingerprint, sources or {}
-        self.provenance = {"commit": git_commit(), "cpu": cpu_description(), **software_versions()}
+        self.provenance = provenance()
 
     @functools.lru_cache(maxsize=None)
     def evaluation_dataset(self, task_name, split):
