@@ -48,7 +48,7 @@ def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_out
     Returns:
         The last state `(B, N)` and, with `keep_outputs`, the states `(K, B, N)`.
     """
-    steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
+    steps = step_count(weight_sets)
     per_iteration, walk = steps_per_iteration(steps, schedule, unroll)
     walked = schedule if walk else None
 
@@ -75,7 +75,7 @@ def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_out
 def forward_loop(activation, state, bank, weight_sets, inputs, bias, schedule, per_iteration):
     """Returns the last state `(B, N)`, and as tensor lists every step's pre-activation
     `z[k]` (`K` of them) and every state `h[k]` (`K + 1`, the first state included)."""
-    steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
+    steps = step_count(weight_sets)
     multiply = step_multiply(bank, weight_sets, schedule)
     add = step_addition(inputs, bias, weight_sets, schedule, steps)
 
@@ -95,7 +95,7 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
     """Returns the gradients of the first state, `bank`, `inputs` and `bias` (`None`
     for those not given), from those of the last state `d_last` and of every step's
     state `d_states` (or `None`)."""
-    steps = weight_sets.shape[0] or tf.shape(weight_sets)[0]
+    steps = step_count(weight_sets)
     multiply = step_multiply(bank, weight_sets, schedule)
     summed = tf.float32 if bank.dtype.size < 4 else bank.dtype  # half-precision terms summed in float32
     from_outputs = None
@@ -140,6 +140,11 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
     return d_state, d_bank, d_inputs, d_bias
 
 
+def step_count(weight_sets):
+    """The number of steps: a Python int where the graph knows it, else a tensor."""
+    return weight_sets.shape[0] or tf.shape(weight_sets)[0]
+
+
 def tensor_list(like, size):
     """An empty `tf.TensorArray` of `size` elements shaped and typed like `like`."""
     return tf.TensorArray(like.dtype, size=size, element_shape=like.shape)
@@ -178,27 +183,21 @@ def loop(step, carry, steps, per_iteration):
 
 
 def step_addition(inputs, bias, weight_sets, schedule, steps):
-    """Returns `(k, position, z) -> z + inputs[k] + bias[s(k)]`, with the terms given.
-    With a `schedule`, a constant input and each set's bias are summed before the loop."""
-    per_step = inputs is not None and inputs.shape.rank == 3
-    if per_step:
+    """Returns `(k, position, z) -> z + inputs[k] + bias[s(k)]`, with the terms given;
+    with a `schedule`, each set's bias is picked when the graph is built."""
+    if inputs is None:
+        add_input = lambda k, z: z
+    elif inputs.shape.rank == 3:
         step_inputs = tensor_list(inputs[0], steps).unstack(inputs)
-    constant = None if per_step else inputs  # (B, N) or None
+        add_input = lambda k, z: z + step_inputs.read(k)
+    else:  # the same (B, N) input at every step
+        add_input = lambda k, z: z + inputs
     if bias is None:
-        if per_step:
-            return lambda k, position, z: z + step_inputs.read(k)
-        return (lambda k, position, z: z) if constant is None else (lambda k, position, z: z + constant)
-    if schedule is not None:
-        biases = tf.unstack(bias)
-        if constant is not None:
-            biases = [constant + b for b in biases]
-        set_term = lambda k, position: biases[schedule[position]]
-    else:
-        set_term = lambda k, position: (
-            tf.gather(bias, weight_sets[k]) if constant is None else constant + tf.gather(bias, weight_sets[k]))
-    if per_step:
-        return lambda k, position, z: z + step_inputs.read(k) + set_term(k, position)
-    return lambda k, position, z: z + set_term(k, position)
+        return lambda k, position, z: add_input(k, z)
+    if schedule is None:
+        return lambda k, position, z: add_input(k, z) + tf.gather(bias, weight_sets[k])
+    biases = tf.unstack(bias)
+    return lambda k, position, z: add_input(k, z) + biases[schedule[position]]
 
 
 def step_multiply(bank, weight_sets, schedule):
