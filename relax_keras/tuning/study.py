@@ -36,11 +36,19 @@ GUARD = "study.json"
 
 
 def study_points(spec):
-    """Returns the spec's points as an ordered dict: key -> `Point`."""
+    """Returns the spec's points as an ordered dict: key -> `Point` (a follow-up's: those
+    of its `chosen_rates`, which must all be points of its grid)."""
     task = tasks.get(spec.task)
     points = grid_points(task, spec.encoding, spec.budgets, spec.weight_sets, spec.repeats,
                          spec.depths, spec.baselines)
-    return {point.key: point for point in points}
+    points = {point.key: point for point in points}
+    if spec.chosen_rates is None:
+        return points
+    unknown = sorted(set(spec.chosen_rates) - set(points))
+    if unknown:
+        raise ValueError(f"Study {spec.name!r}: `chosen_rates` names points {unknown} that are not in its "
+                         "grid (`budgets`, `depths`, `weight_sets`, `repeats`, `baselines`).")
+    return {key: point for key, point in points.items() if key in spec.chosen_rates}
 
 
 def run_study(spec, verbose=1):
@@ -52,7 +60,8 @@ def run_study(spec, verbose=1):
     check_results(pathlib.Path(spec.output) / "results.csv", fingerprint)
     points = study_points(spec)
     task = tasks.get(spec.task)
-    oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better)
+    oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better,
+                         chosen_rates=spec.chosen_rates)
     tuner = StudyTuner(oracle, points, spec.steps, spec.evaluations, fingerprint, spec.sources,
                        directory=spec.directory, project_name=spec.name)
     tuner.search(verbose=verbose)

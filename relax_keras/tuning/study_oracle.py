@@ -5,6 +5,7 @@ have all ended, the learning rate with the best validation metric (ties: the fir
 listed) is chosen and the remaining seeds run at it. Points are served depth-first, so
 the first points of the study finish completely before later ones start; a worker
 asks for another point's trials while a point waits on its learning-rate trials.
+A follow-up study gives each point's rate (`chosen_rates`): all its seeds run at it.
 
 Being a `keras_tuner.Oracle`, it runs under KerasTuner's distributed mode as is
 (`KERASTUNER_TUNER_ID`, `KERASTUNER_ORACLE_IP`, `KERASTUNER_ORACLE_PORT`): the chief
@@ -30,21 +31,28 @@ class StudyOracle(keras_tuner.Oracle):
         learning_rates: list of float, the rates tried on the first seed.
         seeds: list of int; the first chooses the rate, the others run at it.
         higher_is_better: bool, the direction of the validation metric.
+        chosen_rates: dict, point -> learning rate chosen earlier, or `None`. Given,
+            every point must be in it and every seed runs at its rate.
         idle_seconds: float, how long a request waits when every remaining trial
             depends on a learning-rate trial still running. Default: `1.0`.
     """
 
-    def __init__(self, points, learning_rates, seeds, higher_is_better, idle_seconds=1.0, **kwargs):
+    def __init__(self, points, learning_rates, seeds, higher_is_better, chosen_rates=None, idle_seconds=1.0,
+                 **kwargs):
         self.points = list(points)
         self.learning_rates = list(learning_rates)
         self.seeds = list(seeds)
+        self.chosen_rates = chosen_rates
+        if chosen_rates is not None and set(self.points) - set(chosen_rates):
+            raise ValueError(f"`chosen_rates` has no rate for the points {sorted(set(self.points) - set(chosen_rates))}.")
         self.idle_seconds = idle_seconds
         space = keras_tuner.HyperParameters()
         space.Choice("point", self.points)
         space.Choice("learning_rate", self.learning_rates)
         space.Choice("seed", self.seeds)
         space.Choice("stage", [RATE_STAGE, SEED_STAGE])
-        trials = len(self.points) * (len(self.learning_rates) + len(self.seeds) - 1)
+        trials_per_point = len(self.seeds) if chosen_rates else len(self.learning_rates) + len(self.seeds) - 1
+        trials = len(self.points) * trials_per_point
         super().__init__(
             objective=keras_tuner.Objective("val_metric", "max" if higher_is_better else "min"),
             hyperparameters=space, allow_new_entries=False, tune_new_entries=False,
@@ -68,6 +76,10 @@ class StudyOracle(keras_tuner.Oracle):
 
     def _trials_of(self, point):
         """Yields the values of `point`'s trials; `None` where its rate is pending."""
+        if self.chosen_rates:
+            for seed in self.seeds:
+                yield {"point": point, "learning_rate": self.chosen_rates[point], "seed": seed, "stage": SEED_STAGE}
+            return
         for rate in self.learning_rates:
             yield {"point": point, "learning_rate": rate, "seed": self.seeds[0], "stage": RATE_STAGE}
         rate = self.chosen_rate(point)

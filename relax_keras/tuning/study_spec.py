@@ -23,6 +23,9 @@ class StudySpec:
         baselines: bool, whether to train the task's Keras baselines at each budget.
         learning_rates: list of float, tried on the first seed of every point.
         seeds: list of int, the paired seeds (each fixes initialization and data order).
+        chosen_rates: dict, point key -> learning rate, or `None` (the default). Given,
+            the study is a follow-up of one whose rates are chosen: it trains only these
+            points of its grid, every seed at the point's rate (no learning-rate trials).
         steps: int, training steps per trial (cosine decay to 0 over them).
         evaluations: int, validation scores per trial.
         output: str, the folder of the committed results (`results.csv`, ...).
@@ -43,6 +46,7 @@ class StudySpec:
     repeats: tuple = (1, 2, 4, 8)
     baselines: bool = True
     seeds: tuple = (0, 1, 2)
+    chosen_rates: dict = None
     evaluations: int = 8
     directory: str = "tuning/studies"
     sources: dict = dataclasses.field(default_factory=dict)
@@ -65,6 +69,14 @@ class StudySpec:
             raise ValueError(f"Study {self.name!r}: `learning_rates` must be a non-empty list of "
                              f"numbers in (0, 1), got {rates!r}.")
         object.__setattr__(self, "learning_rates", tuple(float(r) for r in rates))
+        if self.chosen_rates is not None:
+            if not isinstance(self.chosen_rates, dict) or not self.chosen_rates:
+                raise ValueError(f"Study {self.name!r}: `chosen_rates` must be a non-empty dict of "
+                                 f"point key -> learning rate, got {self.chosen_rates!r}.")
+            outside = {key: rate for key, rate in self.chosen_rates.items() if rate not in self.learning_rates}
+            if outside:
+                raise ValueError(f"Study {self.name!r}: `chosen_rates` {outside} are not in "
+                                 f"`learning_rates` {list(self.learning_rates)}.")
         for name in ("steps", "evaluations"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -18,6 +18,8 @@ from relax_keras import tasks
 # A trial has converged when its validation metric moved by less than this over the
 # last quarter of its curve (the last 2 of 8 evaluations).
 CONVERGENCE_TOLERANCE = {"nats_per_char": 0.01, "accuracy": 0.002}
+# the Keras baselines' model kinds (`relax_keras.tuning.study_grid.Point.model`)
+BASELINES = ("simple_rnn", "gru", "lstm", "dense")
 
 
 def read_rows(paths):
@@ -159,3 +161,24 @@ def converged(curve, metric):
     values = [value for _, value in sorted(curve)]
     back = max(1, len(values) // 4)
     return len(values) > back and abs(values[-1] - values[-1 - back]) < CONVERGENCE_TOLERANCE[metric]
+
+
+def claims(summaries, task_name, encoding, budget, depths, baselines):
+    """The study's claims at one budget: `(name, a, b)` for the best ReLaX-Net of any
+    depth (L_W >= 2) against the best of `baselines`, and, at each of `depths` with a
+    balanced point, the best balanced ReLaX-Net against the RNN end and the DNN end.
+    `a` or `b` is `None` where that model was not trained."""
+    relax = best_of({p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
+    listed = [("best ReLaX vs best Keras baseline", relax, best_of(summaries, task_name, encoding, budget, baselines))]
+    for depth in depths:
+        fam = families(summaries, task_name, encoding, budget, depth)
+        if fam["balanced"] is not None:
+            listed += [(f"depth {depth}: balanced vs {end.replace('_', ' ')}", fam["balanced"], fam[end])
+                       for end in ("rnn_end", "dnn_end")]
+    return listed
+
+
+def straddles_zero(a, b, higher_is_better):
+    """Whether the paired 95% interval of `a - b` contains 0 (too few seeds to tell)."""
+    mean, half, _ = paired_difference(a, b, higher_is_better)
+    return not (mean - half > 0 or mean + half < 0)

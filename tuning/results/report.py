@@ -23,7 +23,6 @@ ROOT_README = HERE.parents[1] / "README.md"
 BEGIN, END = "<!-- study summary: written by tuning/results/report.py -->", "<!-- end of study summary -->"
 TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
-BASELINES = ("simple_rnn", "gru", "lstm", "dense")
 VERDICT_DEPTHS = (4, 8)
 
 
@@ -152,7 +151,7 @@ def task_section(summaries, task_name, encoding, chosen):
               "noise floor: ReLaX (1, 1) - SimpleRNN |", "| --- | --- | --- | --- | --- |"]
     for budget in budgets:
         relax = st.best_of({p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
-        baseline = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+        baseline = st.best_of(summaries, task_name, encoding, budget, st.BASELINES)
         single = summaries.get((task_name, encoding, budget, "relax", 1, 1))
         simple = summaries.get((task_name, encoding, budget, "simple_rnn", 0, 0))
         describe = lambda s: "not run yet" if s is None else (
@@ -190,20 +189,13 @@ def comparison_table(chosen_on, scored):
     for task_name, encoding in sorted({(p[0], p[1]) for p in chosen_on}):
         task = tasks.get(task_name)
         label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
+        cell = lambda a, b: difference_cell(scored_as(a), scored_as(b), task.metric, task.higher_is_better)
         for budget in sorted({p[2] for p in chosen_on if p[:2] == (task_name, encoding)}):
-            relax = st.best_of({p: s for p, s in chosen_on.items() if p[4] >= 2}, task_name, encoding,
-                               budget, ("relax",))
-            baseline = st.best_of(chosen_on, task_name, encoding, budget, BASELINES)
-            against_baseline = difference_cell(scored_as(relax), scored_as(baseline), task.metric,
-                                               task.higher_is_better)
-            for depth in VERDICT_DEPTHS:
-                fam = st.families(chosen_on, task_name, encoding, budget, depth)
-                if fam["balanced"] is None:
-                    continue
-                cells = [difference_cell(scored_as(fam["balanced"]), scored_as(fam[end]), task.metric,
-                                         task.higher_is_better) for end in ("rnn_end", "dnn_end")]
-                lines.append(f"| {label} | {budget:,} | {depth} | " + " | ".join(cells)
-                             + f" | {against_baseline} |")
+            against_baseline, *by_depth = st.claims(chosen_on, task_name, encoding, budget, VERDICT_DEPTHS, st.BASELINES)
+            for (_, balanced, rnn_end), (_, _, dnn_end) in zip(by_depth[::2], by_depth[1::2]):
+                depth = balanced.point[4] * balanced.point[5]
+                lines.append(f"| {label} | {budget:,} | {depth} | {cell(balanced, rnn_end)} | "
+                             f"{cell(balanced, dnn_end)} | {cell(*against_baseline[1:])} |")
     return lines
 
 
@@ -302,7 +294,7 @@ def plot(summaries, path):
             fam = st.families(summaries, task_name, encoding, budget, depth)
             fam["best ReLaX, any depth (L_W >= 2)"] = st.best_of(
                 {p: s for p, s in summaries.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
-            fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+            fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, st.BASELINES)
             for name, s in fam.items():
                 if s is not None:
                     series[name].append((budget, s.mean, s.half_width))
@@ -342,7 +334,7 @@ def plot_curves(rows, curves, summaries, path):
                                 squeeze=False)
     for axis, (task_name, encoding, budget) in zip(axes.flat, panels):
         fam = st.families(summaries, task_name, encoding, budget, 4)
-        fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, BASELINES)
+        fam["best Keras baseline"] = st.best_of(summaries, task_name, encoding, budget, st.BASELINES)
         for name, summary in fam.items():
             if summary is None:
                 continue
