@@ -60,6 +60,21 @@ def test_oracle_waits_while_a_rate_runs_and_stops_when_all_ran(tmp_path):
     assert oracle.create_trial("worker0").status == "STOPPED"
 
 
+def test_follow_up_oracle_runs_every_seed_at_the_chosen_rate(tmp_path):
+    oracle = StudyOracle(["a", "b"], [0.001, 0.01], [3, 4], higher_is_better=True,
+                         chosen_rates={"a": 0.01, "b": 0.001}, idle_seconds=0)
+    oracle._set_project_dir(str(tmp_path), "study")
+    trials = [oracle.create_trial(f"worker{i}") for i in range(4)]
+    assert [(t.hyperparameters.values["point"], t.hyperparameters.values["learning_rate"],
+             t.hyperparameters.values["seed"], t.hyperparameters.values["stage"]) for t in trials] == [
+        ("a", 0.01, 3, "seed"), ("a", 0.01, 4, "seed"), ("b", 0.001, 3, "seed"), ("b", 0.001, 4, "seed")]
+    for trial in trials:
+        ended(oracle, trial, 0.5)
+    assert oracle.create_trial("worker0").status == "STOPPED"
+    with pytest.raises(ValueError, match=r"no rate for the points \['b'\]"):
+        StudyOracle(["a", "b"], [0.01], [3], higher_is_better=True, chosen_rates={"a": 0.01})
+
+
 def test_a_seed_gives_every_point_the_same_batches(shared_data):
     task = tasks.get("mnist")
     sources = {"local_dir": shared_data / "mnist"}
@@ -128,10 +143,20 @@ def test_results_of_other_semantics_are_never_appended_to(tmp_path):
     (dict(learning_rates=[0.0]), "`learning_rates` must be a non-empty list of numbers in \\(0, 1\\)"),
     (dict(steps=25, evaluations=2), "`steps` \\(25\\) must be a multiple of `evaluations` \\(2\\)"),
     (dict(colour="blue"), "unknown keys \\['colour'\\]"),
+    (dict(chosen_rates={"mnist/flat/8000/relax/1x2": 0.1}), "`chosen_rates` .* are not in `learning_rates`"),
+    (dict(chosen_rates=[]), "`chosen_rates` must be a non-empty dict"),
 ])
 def test_bad_specifications_fail_before_any_work(tmp_path, shared_data, fields, message):
     with pytest.raises(ValueError, match=message):
         StudySpec.from_file(tiny_spec(tmp_path, shared_data, **fields))
+
+
+def test_a_follow_up_names_only_points_of_its_grid(tmp_path, shared_data):
+    spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data, chosen_rates={"mnist/flat/8000/relax/1x2": 0.01}))
+    assert list(study.study_points(spec)) == ["mnist/flat/8000/relax/1x2"]
+    spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data, chosen_rates={"mnist/flat/8000/relax/4x4": 0.01}))
+    with pytest.raises(ValueError, match=r"names points \['mnist/flat/8000/relax/4x4'\] that are not in its grid"):
+        study.study_points(spec)
 
 
 STUDY_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("study_*.json"))

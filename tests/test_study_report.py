@@ -1,21 +1,13 @@
 """Every study number in README.md is what tuning/results/report.py computes from the
 committed CSVs."""
 
-import importlib.util
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def load_report():
-    spec = importlib.util.spec_from_file_location("report", ROOT / "tuning" / "results" / "report.py")
-    report = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(report)
-    return report
-
-
-def test_readme_summary_is_computed_from_the_committed_results():
-    report = load_report()
+def test_readme_summary_is_computed_from_the_committed_results(repository_script):
+    report = repository_script("tuning/results/report.py")
     results = sorted((ROOT / "tuning" / "results").glob("*/results.csv"))
     summaries = report.st.summarize(report.st.read_rows(results))
     readme = (ROOT / "README.md").read_text()

@@ -48,6 +48,29 @@ def test_families_and_paired_differences():
     assert st.paired_difference(family["balanced"], family["rnn_end"], higher_is_better=False)[0] == pytest.approx(-0.04)
 
 
+def test_a_follow_up_adds_its_seeds_to_the_points_chosen_rate():
+    rows = [row("relax", 2, 2, 0.01, 0, 0.90, "learning_rate"), row("relax", 2, 2, 0.001, 0, 0.95, "learning_rate"),
+            row("relax", 2, 2, 0.001, 1, 0.94), row("relax", 2, 2, 0.001, 2, 0.96)]
+    rows += [{**row("relax", 2, 2, 0.001, seed, 0.93), "study": "follow_up"} for seed in (3, 4)]
+    summary = st.summarize(rows)[("mnist", "flat", 1000, "relax", 2, 2)]
+    assert summary.learning_rate == 0.001 and sorted(summary.by_seed) == [0, 1, 2, 3, 4]
+
+
+def test_claims_and_which_intervals_straddle_zero():
+    rows = []
+    for seed, (rnn, balanced, dnn, dense) in enumerate([(0.90, 0.95, 0.95, 0.80), (0.91, 0.96, 0.90, 0.81),
+                                                         (0.89, 0.95, 0.96, 0.79)]):
+        rows += [row("relax", 1, 4, 0.01, seed, rnn), row("relax", 2, 2, 0.01, seed, balanced),
+                 row("relax", 4, 1, 0.01, seed, dnn), row("dense", 0, 0, 0.01, seed, dense)]
+    summaries = st.summarize(rows)
+    listed = st.claims(summaries, "mnist", "flat", 1000, [4, 8], st.BASELINES)
+    assert [(name, a.point[3:], b.point[3:]) for name, a, b in listed] == [
+        ("best ReLaX vs best Keras baseline", ("relax", 2, 2), ("dense", 0, 0)),
+        ("depth 4: balanced vs rnn end", ("relax", 2, 2), ("relax", 1, 4)),
+        ("depth 4: balanced vs dnn end", ("relax", 2, 2), ("relax", 4, 1))]
+    assert [st.straddles_zero(a, b, higher_is_better=True) for _, a, b in listed] == [False, False, True]
+
+
 def test_convergence_reads_the_last_quarter_of_the_curve():
     flat = [(k, 0.97 + 0.0001 * k) for k in range(8)]
     rising = [(k, 0.90 + 0.01 * k) for k in range(8)]

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs study specifications one after another, each as a KerasTuner chief and two workers
 # on loopback (one thread each, so two cores work); rerun it to resume where it stopped.
+# The seeds phase is the follow-up `tuning/plan/seed_follow_up.py` wrote from the finished studies.
 #   bash tuning/run_studies.sh                      # the committed plan, in its order
 #   bash tuning/run_studies.sh tuning/specs/study_mnist_flat_d4.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plan=()
-for phase in d4 d8 rest; do
+for phase in d4 d8 rest seeds; do
   for family in mnist_flat mnist_rows shakespeare; do plan+=("tuning/specs/study_${family}_${phase}.json"); done
 done
 if [ $# -gt 0 ]; then specs=("$@"); else specs=("${plan[@]}"); fi

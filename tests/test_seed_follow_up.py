@@ -1,0 +1,35 @@
+"""The seeds follow-up: which points get seeds 3 and 4, and the committed specs."""
+
+import json
+import pathlib
+
+from relax_keras.tuning import study_statistics as st
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+FOLLOW_UP = "tuning/plan/seed_follow_up.py"
+
+
+def row(model, w, r, seed, metric):
+    return dict(task="mnist", encoding="flat", budget="1000", model=model, weight_sets=str(w), repeats=str(r),
+                stage="seed", learning_rate="0.003", seed=str(seed), params="990", val_metric=str(metric),
+                status="ok", fingerprint="f", steps="4000")
+
+
+def test_both_models_of_a_straddling_claim_and_no_others_are_chosen(repository_script):
+    rows = []
+    for seed, (rnn, balanced, dnn, dense) in enumerate([(0.90, 0.95, 0.95, 0.80), (0.91, 0.96, 0.90, 0.81),
+                                                         (0.89, 0.95, 0.96, 0.79)]):
+        rows += [row("relax", 1, 4, seed, rnn), row("relax", 2, 2, seed, balanced),
+                 row("relax", 4, 1, seed, dnn), row("dense", 0, 0, seed, dense)]
+    chosen = repository_script(FOLLOW_UP).straddling_points(st.summarize(rows), "mnist", "flat")
+    # only balanced (2, 2) vs the DNN end (4, 1) straddles zero
+    assert chosen == {"mnist/flat/1000/relax/2x2": 0.003, "mnist/flat/1000/relax/4x1": 0.003}
+
+
+def test_committed_follow_ups_are_what_the_script_writes_from_the_committed_results(repository_script):
+    follow_up = repository_script(FOLLOW_UP)
+    for family, specs in follow_up.studies_by_family().items():
+        path = ROOT / "tuning" / "specs" / f"study_{family}{follow_up.SUFFIX}.json"
+        assert json.loads(path.read_text()) == follow_up.follow_up(family, specs), path.name
