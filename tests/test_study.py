@@ -166,7 +166,8 @@ STUDY_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "
 def test_committed_study_specifications_load_and_fit_their_budgets(path):
     spec = StudySpec.from_file(path)
     points = study.study_points(spec)
-    assert points and spec.output == f"tuning/results/{spec.name}"
+    assert points and spec.output == ("tuning/results/length_check/" if spec.name.endswith("_twice")
+                                      else "tuning/results/") + spec.name
     for point in points.values():
         assert point.depth in spec.depths or point.model != "relax"
     # the most weight sets at the smallest budget still fit

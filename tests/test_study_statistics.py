@@ -71,6 +71,19 @@ def test_claims_and_which_intervals_straddle_zero():
     assert [st.straddles_zero(a, b, higher_is_better=True) for _, a, b in listed] == [False, False, True]
 
 
+def test_length_checks_pair_runs_of_the_same_point_rate_and_seed():
+    rows = [row("relax", 2, 2, 0.01, 0, 0.900), row("relax", 2, 2, 0.001, 0, 0.800, "learning_rate"),
+            row("relax", 4, 1, 0.01, 0, 0.950)]
+    longer = [{**row("relax", 2, 2, 0.01, 0, 0.901), "steps": "8000"},
+              {**row("relax", 4, 1, 0.01, 0, 0.960), "steps": "8000"},
+              {**row("relax", 1, 4, 0.01, 0, 0.990), "steps": "8000"}]  # not in the study: left out
+    checks = st.length_checks(rows, longer)
+    assert [(c.point[4:], c.steps, c.longer_steps) for c in checks] == [((2, 2), 4000, 8000), ((4, 1), 4000, 8000)]
+    assert [c.converged("accuracy") for c in checks] == [True, False]
+    assert checks[1].gain(higher_is_better=True) == pytest.approx(0.01)
+    assert checks[1].gain(higher_is_better=False) == pytest.approx(-0.01)
+
+
 def test_convergence_reads_the_last_quarter_of_the_curve():
     flat = [(k, 0.97 + 0.0001 * k) for k in range(8)]
     rising = [(k, 0.90 + 0.01 * k) for k in range(8)]

@@ -182,3 +182,38 @@ def straddles_zero(a, b, higher_is_better):
     """Whether the paired 95% interval of `a - b` contains 0 (too few seeds to tell)."""
     mean, half, _ = paired_difference(a, b, higher_is_better)
     return not (mean - half > 0 or mean + half < 0)
+
+
+@dataclasses.dataclass
+class LengthCheck:
+    """A point's run at one rate and seed, trained for the study's length and longer."""
+
+    point: tuple
+    learning_rate: float
+    seed: int
+    steps: int
+    metric: float
+    longer_steps: int
+    longer_metric: float
+
+    def gain(self, higher_is_better):
+        """The longer run's improvement (positive = the longer run better)."""
+        return (self.longer_metric - self.metric) * (1 if higher_is_better else -1)
+
+    def converged(self, metric):
+        """Whether training longer moved the validation metric by less than the tolerance."""
+        return abs(self.longer_metric - self.metric) < CONVERGENCE_TOLERANCE[metric]
+
+
+def length_checks(rows, longer_rows):
+    """Pairs every completed run of `longer_rows` with the run of `rows` of the same
+    point, learning rate and seed; returns a list of `LengthCheck`."""
+    key = lambda row: (point_of(row), float(row["learning_rate"]), int(row["seed"]))
+    study = {key(row): row for row in rows if row["status"] == "ok"}
+    checks = []
+    for row in longer_rows:
+        if row["status"] == "ok" and key(row) in study:
+            short = study[key(row)]
+            checks.append(LengthCheck(*key(row), int(short["steps"]), float(short["val_metric"]),
+                                      int(row["steps"]), float(row["val_metric"])))
+    return checks

@@ -50,7 +50,7 @@ def difference_cell(a, b, metric, higher_is_better):
     scale = 100 if metric == "accuracy" else 1
     digits = 2 if metric == "accuracy" else 4
     verdict = "n/a" if half != half else ("better" if mean - half > 0 else "worse" if mean + half < 0 else "tie")
-    return f"{mean * scale:+.{digits}f} ± {half * scale:.{digits}f} ({verdict})"
+    return f"{mean * scale:+.{digits}f} ± {half * scale:.{digits}f} ({verdict}, n={n})"
 
 
 def main():
@@ -72,6 +72,9 @@ def main():
         final_test(rows, chosen, HERE / "test.csv")
     if (HERE / "test.csv").exists():
         lines += test_section(HERE / "test.csv")
+    longer = sorted(HERE.glob("length_check/*/results.csv"))
+    if longer:
+        lines += length_section(st.length_checks(rows, st.read_rows(longer)))
     lines += rate_section(summaries, rows)
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
     plot(summaries, HERE / "families.png")
@@ -175,7 +178,7 @@ def verdict_lines(summaries, tested=None):
         lines += comparison_table(summaries, tested)
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
-                    "only where the interval excludes 0. The last column compares the best "
+                    "only where the interval excludes 0; n: the paired seeds. The last column compares the best "
                     "ReLaX-Net of any depth (L_W >= 2) with the best Keras baseline at that budget."]
 
 
@@ -247,6 +250,32 @@ def test_section(path):
                      f"{r if r != '0' else ''} | {np.mean(values) * scale:.{digits}f} ± "
                      f"{st.interval_half_width(values) * scale:.{digits}f} | {len(values)} |")
     return lines + [""]
+
+
+def length_section(checks):
+    """The convergence check: each claim's models, seed 0, trained for longer."""
+    lines = ["## Convergence check: the compared models trained longer", "",
+             "Every model of every claim above (both sides, at any depth with a balanced point), seed 0 at its "
+             "chosen rate, trained again for more steps (`tuning/specs/study_*_twice.json`). Converged: "
+             f"the longer run's validation metric within {st.CONVERGENCE_TOLERANCE['accuracy'] * 100:.1f} "
+             f"points or {st.CONVERGENCE_TOLERANCE['nats_per_char']} nats of the study's run. Gain: "
+             "positive = the longer run better.", ""]
+    for task_name, encoding in sorted({c.point[:2] for c in checks}):
+        task = tasks.get(task_name)
+        here = [c for c in checks if c.point[:2] == (task_name, encoding)]
+        scale, digits = (100, 2) if task.metric == "accuracy" else (1, 4)
+        lines += [f"### {TASK_LABELS.get((task_name, encoding), task_name)}: "
+                  f"{sum(c.converged(task.metric) for c in here)} of {len(here)} converged", "",
+                  "| budget | model | L_W | L_T | rate | steps | metric | longer | metric | gain | converged |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for c in sorted(here, key=lambda c: c.point):
+            lines.append(f"| {c.point[2]:,} | {c.point[3]} | {c.point[4] or ''} | {c.point[5] or ''} | "
+                         f"{c.learning_rate:g} | {c.steps:,} | {c.metric * scale:.{digits}f} | "
+                         f"{c.longer_steps:,} | {c.longer_metric * scale:.{digits}f} | "
+                         f"{c.gain(task.higher_is_better) * scale:+.{digits}f} | "
+                         f"{'yes' if c.converged(task.metric) else 'no'} |")
+        lines.append("")
+    return lines
 
 
 def edge(summary, rates):

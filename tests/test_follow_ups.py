@@ -1,4 +1,5 @@
-"""The seeds follow-up: which points get seeds 3 and 4, and the committed specs."""
+"""The study's follow-ups: which points get seeds 3 and 4 or a run twice as long, and
+the committed specs."""
 
 import json
 import pathlib
@@ -8,7 +9,7 @@ from relax_keras.tuning import study_statistics as st
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-FOLLOW_UP = "tuning/plan/seed_follow_up.py"
+FOLLOW_UP = "tuning/plan/follow_ups.py"
 
 
 def row(model, w, r, seed, metric):
@@ -23,13 +24,20 @@ def test_both_models_of_a_straddling_claim_and_no_others_are_chosen(repository_s
                                                          (0.89, 0.95, 0.96, 0.79)]):
         rows += [row("relax", 1, 4, seed, rnn), row("relax", 2, 2, seed, balanced),
                  row("relax", 4, 1, seed, dnn), row("dense", 0, 0, seed, dense)]
-    chosen = repository_script(FOLLOW_UP).straddling_points(st.summarize(rows), "mnist", "flat")
+    follow_ups = repository_script(FOLLOW_UP)
+    summaries = st.summarize(rows)
     # only balanced (2, 2) vs the DNN end (4, 1) straddles zero
-    assert chosen == {"mnist/flat/1000/relax/2x2": 0.003, "mnist/flat/1000/relax/4x1": 0.003}
+    assert follow_ups.claim_points(summaries, "mnist", "flat", straddling_only=True) == {
+        "mnist/flat/1000/relax/2x2": 0.003, "mnist/flat/1000/relax/4x1": 0.003}
+    assert sorted(follow_ups.claim_points(summaries, "mnist", "flat", straddling_only=False)) == [
+        "mnist/flat/1000/dense/-", "mnist/flat/1000/relax/1x4", "mnist/flat/1000/relax/2x2",
+        "mnist/flat/1000/relax/4x1"]
 
 
 def test_committed_follow_ups_are_what_the_script_writes_from_the_committed_results(repository_script):
-    follow_up = repository_script(FOLLOW_UP)
-    for family, specs in follow_up.studies_by_family().items():
-        path = ROOT / "tuning" / "specs" / f"study_{family}{follow_up.SUFFIX}.json"
-        assert json.loads(path.read_text()) == follow_up.follow_up(family, specs), path.name
+    follow_ups = repository_script(FOLLOW_UP)
+    for kind, read_with in (("seeds", ()), ("twice", ("seeds",))):
+        for family, specs in follow_ups.studies_by_family(read_with).items():
+            path = ROOT / "tuning" / "specs" / f"study_{family}_{kind}.json"
+            if kind == "seeds" or path.exists():
+                assert json.loads(path.read_text()) == follow_ups.follow_up(family, specs, kind), path.name

@@ -1,0 +1,104 @@
+"""Writes the study's follow-ups from its committed results, as study specs with
+`chosen_rates` (each point trained at the learning rate it chose on validation).
+
+    python tuning/plan/follow_ups.py seeds   # tuning/specs/study_<family>_seeds.json
+    python tuning/plan/follow_ups.py twice   # tuning/specs/study_<family>_twice.json
+    bash tuning/run_studies.sh tuning/specs/study_*_seeds.json
+
+- `seeds`: seeds 3 and 4 for both models of every claim whose paired 95% interval over
+  the study's seeds straddles zero on the validation split (read from the main studies).
+- `twice`: the convergence check: every model of every claim (read with the seeds
+  follow-up), seed 0, trained twice as many steps; the report compares each with its
+  run of the study's length (`study_statistics.length_check`). Its results go to
+  `tuning/results/length_check/`, apart from the tables (one table, one length).
+
+The claims are the report's (`study_statistics.claims`, at every depth with a
+balanced point). A spec that exists with other contents is never overwritten: its
+study may have started.
+"""
+
+import argparse
+import collections
+import json
+import pathlib
+
+from relax_keras import tasks
+from relax_keras.tuning import study_statistics as st
+from relax_keras.tuning.study_grid import Point
+from relax_keras.tuning.study_spec import StudySpec
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SPECS = ROOT / "tuning" / "specs"
+SEEDS = [3, 4]
+LENGTH_FACTOR = 2
+KINDS = ("seeds", "twice")
+
+
+def studies_by_family(kinds=()):
+    """`{family: [StudySpec, ...]}` of the committed main studies and the follow-ups of
+    `kinds`, the family being the name without its phase (`mnist_flat_d4` -> `mnist_flat`)."""
+    families = collections.defaultdict(list)
+    for path in sorted(SPECS.glob("study_*.json")):
+        spec = StudySpec.from_file(path)
+        family, phase = spec.name.rsplit("_", 1)
+        if spec.chosen_rates is None or phase in kinds:
+            families[family].append(spec)
+    return families
+
+
+def claim_points(summaries, task_name, encoding, straddling_only):
+    """`{point key: chosen learning rate}` of both models of every claim (or of every
+    claim whose interval straddles zero)."""
+    task = tasks.get(task_name)
+    depths = sorted({p[4] * p[5] for p in summaries if p[:2] == (task_name, encoding) and p[3] == "relax"})
+    wanted = {}
+    for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
+        for _, a, b in st.claims(summaries, task_name, encoding, budget, depths, st.BASELINES):
+            if a is None or b is None:
+                continue
+            if not straddling_only or st.straddles_zero(a, b, task.higher_is_better):
+                wanted.update({Point(*s.point).key: s.learning_rate for s in (a, b)})
+    return wanted
+
+
+def follow_up(family, specs, kind):
+    """The `kind` follow-up's spec fields for the studies `specs` of one family."""
+    first = specs[0]
+    rows = st.read_rows([ROOT / spec.output / "results.csv" for spec in specs])
+    chosen = claim_points(st.summarize(rows), first.task, first.encoding, straddling_only=kind == "seeds")
+    union = lambda name: sorted({value for spec in specs for value in getattr(spec, name)})
+    name = f"{family}_{kind}"
+    return {
+        "name": name, "task": first.task, "encoding": first.encoding, "budgets": union("budgets"),
+        "depths": union("depths"), "weight_sets": union("weight_sets"), "repeats": union("repeats"),
+        "baselines": first.baselines, "learning_rates": list(first.learning_rates),
+        "seeds": SEEDS if kind == "seeds" else [first.seeds[0]], "chosen_rates": dict(sorted(chosen.items())),
+        "steps": first.steps * (1 if kind == "seeds" else LENGTH_FACTOR),
+        "evaluations": first.evaluations,
+        "output": f"tuning/results/{name}" if kind == "seeds" else f"tuning/results/length_check/{name}",
+        "directory": first.directory, "sources": first.sources,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=KINDS, help="which follow-up to write")
+    kind = parser.parse_args().kind
+    for family, specs in studies_by_family(kinds=("seeds",) if kind == "twice" else ()).items():
+        missing = [spec.output for spec in specs if not (ROOT / spec.output / "results.csv").exists()]
+        if missing:
+            print(f"{family}: skipped, {missing} not written yet (the study has not ended)")
+            continue
+        fields = follow_up(family, specs, kind)
+        StudySpec(**fields)  # checked before writing
+        path = SPECS / f"study_{fields['name']}.json"
+        text = json.dumps(fields, indent=2) + "\n"
+        if path.exists() and path.read_text() != text:
+            raise SystemExit(f"{path} exists with other contents; its study may have started. Move it "
+                             "away first if it should be rewritten.")
+        path.write_text(text)
+        print(f"{path.relative_to(ROOT)}: {len(fields['chosen_rates'])} points x {len(fields['seeds'])} seeds")
+
+
+if __name__ == "__main__":
+    main()
