@@ -110,8 +110,11 @@ def header(rows, results, curves):
         "(metric against L_W at fixed depth), `curves.png` (validation curves of the compared families)",
         "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
         "chosen from {1e-3, 3e-3, 1e-2} on the validation split with seed 0, then seeds 1 and 2 at "
-        "the chosen rate; a seed fixes the initial weights and the order of the training batches "
-        "(paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
+        "the chosen rate; where a claim's paired interval over seeds 0-2 included 0 on validation, "
+        "seeds 3 and 4 for both of its models at their rates (the `*_seeds` follow-ups, written by "
+        "`tuning/plan/follow_ups.py seeds` from the validation tables; run after the test split had "
+        "been read once, so `test.csv` is its second and last reading); a seed fixes the initial "
+        "weights and the order of the training batches (paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
         "test = the last 5,000 (the official test files are not at hand); Tiny Shakespeare: tfds's "
         "90/5/5 splits, scored with 100 characters of unscored context.",
         "- intervals: mean ± half-width of the 95% t interval over seeds (sample std); paired "
@@ -119,8 +122,10 @@ def header(rows, results, curves):
         "only where the interval excludes 0.",
         "- training length: " + "; ".join(
             f"{name} {steps:,} steps" for name, steps in sorted({(r['study'], int(r['steps'])) for r in ok})),
-        f"- convergence (validation moved by less than {st.CONVERGENCE_TOLERANCE['nats_per_char']} nats "
-        f"or {st.CONVERGENCE_TOLERANCE['accuracy'] * 100:.1f} points over the last quarter of training): "
+        f"- flat curves (validation moved by less than {st.CONVERGENCE_TOLERANCE['nats_per_char']} nats "
+        f"or {st.CONVERGENCE_TOLERANCE['accuracy'] * 100:.1f} points over the last quarter of training; "
+        "under a cosine decay the last quarter still anneals at any length; the convergence "
+        "check below trains the compared models longer): "
         + "; ".join(f"{name} {sum(v)}/{len(v)}" for name, v in sorted(converged.items())),
         "",
     ]
