@@ -4,6 +4,7 @@ the committed specs."""
 import json
 import pathlib
 
+from relax_keras import tasks
 from relax_keras.tuning import study_statistics as st
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -41,3 +42,15 @@ def test_committed_follow_ups_are_what_the_script_writes_from_the_committed_resu
             path = ROOT / "tuning" / "specs" / f"study_{family}_{kind}.json"
             if kind == "seeds" or path.exists():
                 assert json.loads(path.read_text()) == follow_ups.follow_up(family, specs, kind), path.name
+
+
+def test_every_committed_claim_that_includes_zero_has_five_paired_seeds():
+    rows = st.read_rows(sorted((ROOT / "tuning" / "results").glob("*/results.csv")))
+    summaries = st.summarize(rows)
+    for task_name, encoding in sorted({point[:2] for point in summaries}):
+        task = tasks.get(task_name)
+        depths = sorted({p[4] * p[5] for p in summaries if p[:2] == (task_name, encoding) and p[3] == "relax"})
+        for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
+            for name, a, b in st.claims(summaries, task_name, encoding, budget, depths, st.BASELINES):
+                if a is not None and b is not None and st.straddles_zero(a, b, task.higher_is_better):
+                    assert st.paired_difference(a, b, task.higher_is_better)[2] >= 5, (task_name, budget, name)

@@ -179,7 +179,8 @@ def verdict_lines(summaries, tested=None):
     same comparisons of the same configurations, chosen on validation, on the test split."""
     lines = comparison_table(summaries, summaries)
     if tested:
-        lines += ["", "The same configurations (chosen on validation) on the test split, scored once:", ""]
+        lines += ["", "The same configurations (chosen on validation) on the test split, read at the end "
+                  "(seeds 0-2 once, then seeds 3 and 4 once their follow-up had run):", ""]
         lines += comparison_table(summaries, tested)
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
@@ -246,7 +247,10 @@ def test_section(path):
     for row in rows:
         groups[tuple(row[k] for k in ("task", "encoding", "budget", "model", "weight_sets", "repeats"))].append(
             float(row["test_metric"]))
-    lines = ["## Test split, scored once for the configurations chosen on validation", "",
+    lines = ["## Test split of the configurations chosen on validation", "",
+             "Read by `report.py --final-test` at the end of the study (seeds 0-2), and once more after "
+             "the seeds follow-up (seeds 3 and 4 of the points it reran; the choice of configurations "
+             "reads validation only).", "",
              "| task | encoding | budget | model | L_W | L_T | test mean ± 95% | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (task_name, encoding, budget, model, w, r), values in sorted(groups.items()):
