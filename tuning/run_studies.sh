@@ -13,6 +13,7 @@ for phase in d4 d8 rest seeds twice; do
     if [ -f "$spec" ]; then plan+=("$spec"); fi  # a follow-up exists once its studies ended
   done
 done
+plan+=(tuning/specs/study_mnist_rows_long_d4.json)  # MNIST rows trained 4x longer (the convergence check)
 if [ $# -gt 0 ]; then specs=("$@"); else specs=("${plan[@]}"); fi
 export TF_CPP_MIN_LOG_LEVEL=3 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 KERASTUNER_ORACLE_IP=127.0.0.1
 mkdir -p tuning/logs

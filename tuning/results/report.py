@@ -273,8 +273,11 @@ def length_section(checks):
         task = tasks.get(task_name)
         here = [c for c in checks if c.point[:2] == (task_name, encoding)]
         scale, digits = (100, 2) if task.metric == "accuracy" else (1, 4)
+        gains = [c.gain(task.higher_is_better) * scale for c in here]
         lines += [f"### {TASK_LABELS.get((task_name, encoding), task_name)}: "
                   f"{sum(c.converged(task.metric) for c in here)} of {len(here)} converged", "",
+                  f"Mean gain over these models: {np.mean(gains):+.{digits}f} ± "
+                  f"{st.interval_half_width(gains):.{digits}f} (95%); largest {max(gains, key=abs):+.{digits}f}.", "",
                   "| budget | model | L_W | L_T | rate | steps | metric | longer | metric | gain | converged |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for c in sorted(here, key=lambda c: c.point):
