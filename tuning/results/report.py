@@ -74,7 +74,7 @@ def main():
         lines += test_section(HERE / "test.csv")
     longer = sorted(HERE.glob("length_check/*/results.csv"))
     if longer:
-        lines += length_section(st.length_checks(rows, st.read_rows(longer)))
+        lines += length_section(st.length_checks(rows, st.read_rows(longer)), summaries)
     lines += rate_section(summaries, rows)
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
     plot(summaries, HERE / "families.png")
@@ -261,8 +261,9 @@ def test_section(path):
     return lines + [""]
 
 
-def length_section(checks):
-    """The convergence check: each claim's models, seed 0, trained for longer."""
+def length_section(checks, summaries):
+    """The convergence check: each claim's models, seed 0, trained for longer; and
+    whether each claim's order on that seed survives the longer training."""
     lines = ["## Convergence check: the compared models trained longer", "",
              "Every model of every claim above (both sides, at any depth with a balanced point), seed 0 at its "
              "chosen rate, trained again for more steps (`tuning/specs/study_*_twice.json`). Converged: "
@@ -277,7 +278,8 @@ def length_section(checks):
         lines += [f"### {TASK_LABELS.get((task_name, encoding), task_name)}: "
                   f"{sum(c.converged(task.metric) for c in here)} of {len(here)} converged", "",
                   f"Mean gain over these models: {np.mean(gains):+.{digits}f} ± "
-                  f"{st.interval_half_width(gains):.{digits}f} (95%); largest {max(gains, key=abs):+.{digits}f}.", "",
+                  f"{st.interval_half_width(gains):.{digits}f} (95%); largest {max(gains, key=abs):+.{digits}f}. "
+                  + order_kept(here, summaries, task_name, encoding), "",
                   "| budget | model | L_W | L_T | rate | steps | metric | longer | metric | gain | converged |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for c in sorted(here, key=lambda c: c.point):
@@ -288,6 +290,23 @@ def length_section(checks):
                          f"{'yes' if c.converged(task.metric) else 'no'} |")
         lines.append("")
     return lines
+
+
+def order_kept(checks, summaries, task_name, encoding):
+    """How many claims order their two models the same way on the checked seed after
+    the longer training as after the study's."""
+    task = tasks.get(task_name)
+    by_point = {c.point: c for c in checks}
+    depths = sorted({p[4] * p[5] for p in summaries if p[:2] == (task_name, encoding) and p[3] == "relax"})
+    kept = compared = 0
+    for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
+        for _, a, b in st.claims(summaries, task_name, encoding, budget, depths, st.BASELINES):
+            if a is not None and b is not None and a.point in by_point and b.point in by_point:
+                first, second = by_point[a.point], by_point[b.point]
+                before = task.better(first.metric, second.metric)
+                after = task.better(first.longer_metric, second.longer_metric)
+                compared, kept = compared + 1, kept + (before == after)
+    return f"Comparisons whose two models keep their order on this seed when both train longer: {kept} of {compared}."
 
 
 def edge(summary, rates):
