@@ -178,6 +178,18 @@ def claims(summaries, task_name, encoding, budget, depths, baselines):
     return listed
 
 
+def every_claim(summaries, task_name, encoding):
+    """Yields `(budget, name, a, b)` for every claim of one task and encoding: at each
+    budget, the `claims` at every depth that has a balanced point. Only claims whose
+    two models were both trained."""
+    here = [p for p in summaries if p[:2] == (task_name, encoding)]
+    depths = sorted({p[4] * p[5] for p in here if p[3] == "relax"})
+    for budget in sorted({p[2] for p in here}):
+        for name, a, b in claims(summaries, task_name, encoding, budget, depths, BASELINES):
+            if a is not None and b is not None:
+                yield budget, name, a, b
+
+
 def straddles_zero(a, b, higher_is_better):
     """Whether the paired 95% interval of `a - b` contains 0 (too few seeds to tell)."""
     mean, half, _ = paired_difference(a, b, higher_is_better)
@@ -207,7 +219,12 @@ class LengthCheck:
 
 def length_checks(rows, longer_rows):
     """Pairs every completed run of `longer_rows` with the run of `rows` of the same
-    point, learning rate and seed; returns a list of `LengthCheck`."""
+    point, learning rate and seed; returns a list of `LengthCheck`. Refuses to pair
+    runs of different model semantics."""
+    fingerprints = {row["fingerprint"] for row in [*rows, *longer_rows]}
+    if len(fingerprints) > 1:
+        raise ValueError(f"The longer runs and the study's runs are of different model semantics "
+                         f"(fingerprints {sorted(fingerprints)}); they cannot be compared.")
     key = lambda row: (point_of(row), float(row["learning_rate"]), int(row["seed"]))
     study = {key(row): row for row in rows if row["status"] == "ok"}
     checks = []

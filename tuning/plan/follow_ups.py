@@ -50,14 +50,10 @@ def claim_points(summaries, task_name, encoding, straddling_only):
     """`{point key: chosen learning rate}` of both models of every claim (or of every
     claim whose interval straddles zero)."""
     task = tasks.get(task_name)
-    depths = sorted({p[4] * p[5] for p in summaries if p[:2] == (task_name, encoding) and p[3] == "relax"})
     wanted = {}
-    for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
-        for _, a, b in st.claims(summaries, task_name, encoding, budget, depths, st.BASELINES):
-            if a is None or b is None:
-                continue
-            if not straddling_only or st.straddles_zero(a, b, task.higher_is_better):
-                wanted.update({Point(*s.point).key: s.learning_rate for s in (a, b)})
+    for _, _, a, b in st.every_claim(summaries, task_name, encoding):
+        if not straddling_only or st.straddles_zero(a, b, task.higher_is_better):
+            wanted.update({Point(*s.point).key: s.learning_rate for s in (a, b)})
     return wanted
 
 

@@ -297,15 +297,13 @@ def order_kept(checks, summaries, task_name, encoding):
     the longer training as after the study's."""
     task = tasks.get(task_name)
     by_point = {c.point: c for c in checks}
-    depths = sorted({p[4] * p[5] for p in summaries if p[:2] == (task_name, encoding) and p[3] == "relax"})
     kept = compared = 0
-    for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
-        for _, a, b in st.claims(summaries, task_name, encoding, budget, depths, st.BASELINES):
-            if a is not None and b is not None and a.point in by_point and b.point in by_point:
-                first, second = by_point[a.point], by_point[b.point]
-                before = task.better(first.metric, second.metric)
-                after = task.better(first.longer_metric, second.longer_metric)
-                compared, kept = compared + 1, kept + (before == after)
+    for _, _, a, b in st.every_claim(summaries, task_name, encoding):
+        if a.point in by_point and b.point in by_point:
+            first, second = by_point[a.point], by_point[b.point]
+            before = task.better(first.metric, second.metric)
+            after = task.better(first.longer_metric, second.longer_metric)
+            compared, kept = compared + 1, kept + (before == after)
     return f"Comparisons whose two models keep their order on this seed when both train longer: {kept} of {compared}."
 
 
