@@ -145,6 +145,8 @@ def test_results_of_other_semantics_are_never_appended_to(tmp_path):
     (dict(colour="blue"), "unknown keys \\['colour'\\]"),
     (dict(chosen_rates={"mnist/flat/8000/relax/1x2": 0.1}), "`chosen_rates` .* are not in `learning_rates`"),
     (dict(chosen_rates=[]), "`chosen_rates` must be a non-empty dict"),
+    (dict(follows="mnist_flat_d4"), "`follows` must be a non-empty list of study names, got 'mnist_flat_d4'"),
+    (dict(follows=[]), "`follows` must be a non-empty list of study names, got \\[\\]"),
 ])
 def test_bad_specifications_fail_before_any_work(tmp_path, shared_data, fields, message):
     with pytest.raises(ValueError, match=message):

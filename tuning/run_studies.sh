@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Runs study specifications one after another, each as a KerasTuner chief and two workers
 # on loopback (one thread each, so two cores work); rerun it to resume where it stopped.
-# The seeds and twice phases are the follow-ups `tuning/plan/follow_ups.py` writes from the ended studies.
+# The twice (convergence check) and seeds phases are the follow-ups `tuning/plan/follow_ups.py`
+# writes from the ended studies.
 #   bash tuning/run_studies.sh                      # the committed plan, in its order
 #   bash tuning/run_studies.sh tuning/specs/study_mnist_flat_d4.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plan=()
-for phase in d4 d8 rest seeds twice; do
-  for family in mnist_flat mnist_rows shakespeare; do
+for phase in d4 d8 rest twice seeds; do
+  for family in mnist_flat mnist_rows_long shakespeare; do
     spec="tuning/specs/study_${family}_${phase}.json"
     if [ -f "$spec" ]; then plan+=("$spec"); fi  # a follow-up exists once its studies ended
   done
 done
-plan+=(tuning/specs/study_mnist_rows_long_d4.json)  # MNIST rows trained 4x longer (the convergence check)
 if [ $# -gt 0 ]; then specs=("$@"); else specs=("${plan[@]}"); fi
 export TF_CPP_MIN_LOG_LEVEL=3 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 KERASTUNER_ORACLE_IP=127.0.0.1
 mkdir -p tuning/logs

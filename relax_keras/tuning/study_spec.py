@@ -26,6 +26,8 @@ class StudySpec:
         chosen_rates: dict, point key -> learning rate, or `None` (the default). Given,
             the study is a follow-up of one whose rates are chosen: it trains only these
             points of its grid, every seed at the point's rate (no learning-rate trials).
+        follows: list of str, or `None` (the default): a follow-up's provenance, the
+            names of the studies whose results chose its points and rates.
         steps: int, training steps per trial (cosine decay to 0 over them).
         evaluations: int, validation scores per trial.
         output: str, the folder of the committed results (`results.csv`, ...).
@@ -47,12 +49,14 @@ class StudySpec:
     baselines: bool = True
     seeds: tuple = (0, 1, 2)
     chosen_rates: dict = None
+    follows: tuple = None
     evaluations: int = 8
     directory: str = "tuning/studies"
     sources: dict = dataclasses.field(default_factory=dict)
 
-    # settings a resumed study may change: where things are, not what is trained
-    LOCATION_FIELDS = ("output", "directory", "sources")
+    # settings a resumed study may change: where things are and where they came from,
+    # not what is trained
+    LOCATION_FIELDS = ("output", "directory", "sources", "follows")
 
     def __post_init__(self):
         task = tasks.get(self.task)
@@ -77,6 +81,12 @@ class StudySpec:
             if outside:
                 raise ValueError(f"Study {self.name!r}: `chosen_rates` {outside} are not in "
                                  f"`learning_rates` {list(self.learning_rates)}.")
+        if self.follows is not None:
+            names = self.follows
+            if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) and n for n in names):
+                raise ValueError(f"Study {self.name!r}: `follows` must be a non-empty list of study "
+                                 f"names, got {self.follows!r}.")
+            object.__setattr__(self, "follows", tuple(self.follows))
         for name in ("steps", "evaluations"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -8,13 +8,16 @@
 - `seeds`: seeds 3 and 4 for both models of every claim whose paired 95% interval over
   the study's seeds straddles zero on the validation split (read from the main studies).
 - `twice`: the convergence check: every model of every claim (read with the seeds
-  follow-up), seed 0, trained twice as many steps; the report compares each with its
-  run of the study's length (`study_statistics.length_check`). Its results go to
-  `tuning/results/length_check/`, apart from the tables (one table, one length).
+  follow-up if it has ended), seed 0, trained twice as many steps; the report compares
+  each with its run of the study's length (`study_statistics.length_check`). Its results
+  go to `tuning/results/length_check/`, apart from the tables (one table, one length).
+  It may run first: whether the study's length suffices decides what else is worth
+  running at that length.
 
-The claims are the report's (`study_statistics.claims`, at every depth with a
-balanced point). A spec that exists with other contents is never overwritten: its
-study may have started.
+A family's follow-ups are written once all its main studies have ended; each names
+the studies it was written from in `follows`. The claims are the report's
+(`study_statistics.claims`, at every depth with a balanced point). A spec that exists
+with other contents is never overwritten: its study may have started.
 """
 
 import argparse
@@ -34,16 +37,19 @@ LENGTH_FACTOR = 2
 KINDS = ("seeds", "twice")
 
 
-def studies_by_family(kinds=()):
-    """`{family: [StudySpec, ...]}` of the committed main studies and the follow-ups of
-    `kinds`, the family being the name without its phase (`mnist_flat_d4` -> `mnist_flat`)."""
-    families = collections.defaultdict(list)
+def committed_studies():
+    """`{family: {phase: StudySpec}}` of the committed study specs, the family being the
+    name without its phase (`mnist_flat_d4` -> `mnist_flat`, phase `d4`)."""
+    families = collections.defaultdict(dict)
     for path in sorted(SPECS.glob("study_*.json")):
         spec = StudySpec.from_file(path)
         family, phase = spec.name.rsplit("_", 1)
-        if spec.chosen_rates is None or phase in kinds:
-            families[family].append(spec)
+        families[family][phase] = spec
     return families
+
+
+def ended(spec):
+    return (ROOT / spec.output / "results.csv").exists()
 
 
 def claim_points(summaries, task_name, encoding, straddling_only):
@@ -58,7 +64,8 @@ def claim_points(summaries, task_name, encoding, straddling_only):
 
 
 def follow_up(family, specs, kind):
-    """The `kind` follow-up's spec fields for the studies `specs` of one family."""
+    """The `kind` follow-up's spec fields, written from the results of the studies `specs`
+    of one family (named in its `follows`)."""
     first = specs[0]
     rows = st.read_rows([ROOT / spec.output / "results.csv" for spec in specs])
     chosen = claim_points(st.summarize(rows), first.task, first.encoding, straddling_only=kind == "seeds")
@@ -69,6 +76,7 @@ def follow_up(family, specs, kind):
         "depths": union("depths"), "weight_sets": union("weight_sets"), "repeats": union("repeats"),
         "baselines": first.baselines, "learning_rates": list(first.learning_rates),
         "seeds": SEEDS if kind == "seeds" else [first.seeds[0]], "chosen_rates": dict(sorted(chosen.items())),
+        "follows": [spec.name for spec in specs],
         "steps": first.steps * (1 if kind == "seeds" else LENGTH_FACTOR),
         "evaluations": first.evaluations,
         "output": f"tuning/results/{name}" if kind == "seeds" else f"tuning/results/length_check/{name}",
@@ -80,11 +88,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=KINDS, help="which follow-up to write")
     kind = parser.parse_args().kind
-    for family, specs in studies_by_family(kinds=("seeds",) if kind == "twice" else ()).items():
-        missing = [spec.output for spec in specs if not (ROOT / spec.output / "results.csv").exists()]
-        if missing:
-            print(f"{family}: skipped, {missing} not written yet (the study has not ended)")
+    for family, phases in committed_studies().items():
+        main_studies = [spec for phase, spec in phases.items() if phase not in KINDS]
+        waiting = [spec.name for spec in main_studies if not ended(spec)]
+        if waiting:
+            print(f"{family}: skipped, {waiting} have not ended")
             continue
+        specs = main_studies
+        if kind == "twice" and "seeds" in phases and ended(phases["seeds"]):
+            specs = specs + [phases["seeds"]]
         fields = follow_up(family, specs, kind)
         StudySpec(**fields)  # checked before writing
         path = SPECS / f"study_{fields['name']}.json"

@@ -109,19 +109,20 @@ def header(rows, results, curves):
         "- figures: `families.png` (metric against budget per family at depths 4 and 8, with the best ReLaX-Net of any depth and the best Keras baseline), `weight_sets.png` "
         "(metric against L_W at fixed depth), `curves.png` (validation curves of the compared families)",
         "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
-        "chosen from {1e-3, 3e-3, 1e-2} on the validation split with seed 0, then seeds 1 and 2 at "
+        "chosen from its study's grid (below) on the validation split with seed 0, then seeds 1 and 2 at "
         "the chosen rate; where a claim's paired interval over seeds 0-2 included 0 on validation, "
         "seeds 3 and 4 for both of its models at their rates (the `*_seeds` follow-ups, written by "
-        "`tuning/plan/follow_ups.py seeds` from the validation tables; run after the test split had "
-        "been read once, so `test.csv` is its second and last reading); a seed fixes the initial "
+        "`tuning/plan/follow_ups.py seeds` from the validation tables; for MNIST flat and Tiny "
+        "Shakespeare they ran after the test split had been read once, so `test.csv` holds its second "
+        "and last reading; MNIST rows' test split is read once, after its follow-ups); a seed fixes the initial "
         "weights and the order of the training batches (paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
         "test = the last 5,000 (the official test files are not at hand); Tiny Shakespeare: tfds's "
         "90/5/5 splits, scored with 100 characters of unscored context.",
         "- intervals: mean ± half-width of the 95% t interval over seeds (sample std); paired "
         "differences over the same seeds, positive = the first model better; 'better' / 'worse' "
         "only where the interval excludes 0.",
-        "- training length: " + "; ".join(
-            f"{name} {steps:,} steps" for name, steps in sorted({(r['study'], int(r['steps'])) for r in ok})),
+        "- training length and learning-rate grid: " + "; ".join(
+            f"{name} {steps:,} steps{grid(ok, name)}" for name, steps in sorted({(r['study'], int(r['steps'])) for r in ok})),
         f"- flat curves (validation moved by less than {st.CONVERGENCE_TOLERANCE['nats_per_char']} nats "
         f"or {st.CONVERGENCE_TOLERANCE['accuracy'] * 100:.1f} points over the last quarter of training; "
         "under a cosine decay the last quarter still anneals at any length; the convergence "
@@ -130,6 +131,12 @@ def header(rows, results, curves):
         "",
     ]
     return lines
+
+
+def grid(rows, study):
+    """`, rates {...}` tried by the study's learning-rate trials (none in a follow-up)."""
+    rates = sorted({float(r["learning_rate"]) for r in rows if r["study"] == study and r["stage"] == "learning_rate"})
+    return ", rates {" + ", ".join(f"{rate:g}" for rate in rates) + "}" if rates else ""
 
 
 def task_section(summaries, task_name, encoding, chosen):
@@ -180,7 +187,8 @@ def verdict_lines(summaries, tested=None):
     lines = comparison_table(summaries, summaries)
     if tested:
         lines += ["", "The same configurations (chosen on validation) on the test split, read at the end "
-                  "(seeds 0-2 once, then seeds 3 and 4 once their follow-up had run):", ""]
+                  "(MNIST flat and Tiny Shakespeare: seeds 0-2 once, then seeds 3 and 4 once their follow-up "
+                  "had run; MNIST rows: once, after its follow-ups; n/a until then):", ""]
         lines += comparison_table(summaries, tested)
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
@@ -249,8 +257,8 @@ def test_section(path):
             float(row["test_metric"]))
     lines = ["## Test split of the configurations chosen on validation", "",
              "Read by `report.py --final-test` at the end of the study (seeds 0-2), and once more after "
-             "the seeds follow-up (seeds 3 and 4 of the points it reran; the choice of configurations "
-             "reads validation only).", "",
+             "the seeds follow-up (seeds 3 and 4 of the points it reran); MNIST rows, trained longer, once "
+             "after its follow-ups. The choice of configurations reads validation only.", "",
              "| task | encoding | budget | model | L_W | L_T | test mean ± 95% | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (task_name, encoding, budget, model, w, r), values in sorted(groups.items()):
