@@ -48,6 +48,16 @@ def test_oracle_chooses_the_rate_on_the_first_seed_then_runs_the_others(tmp_path
         ("a", 0.01, 1, "seed"), ("a", 0.01, 2, "seed")]
 
 
+@pytest.mark.parametrize("higher_is_better", [False, True])
+def test_oracle_never_chooses_a_rate_whose_training_diverged(tmp_path, higher_is_better):
+    oracle = StudyOracle(["a"], [0.1, 0.001], [0, 1], higher_is_better=higher_is_better, idle_seconds=0)
+    oracle._set_project_dir(str(tmp_path), "study")
+    large, small = oracle.create_trial("worker0"), oracle.create_trial("worker1")
+    ended(oracle, large, float("nan"))
+    ended(oracle, small, 0.5)
+    assert oracle.chosen_rate("a") == 0.001
+
+
 def test_oracle_waits_while_a_rate_runs_and_stops_when_all_ran(tmp_path):
     oracle = StudyOracle(["a"], [0.01], [0, 1], higher_is_better=True, idle_seconds=0)
     oracle._set_project_dir(str(tmp_path), "study")

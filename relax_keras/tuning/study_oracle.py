@@ -91,7 +91,8 @@ class StudyOracle(keras_tuner.Oracle):
 
     def chosen_rate(self, point):
         """Returns the learning rate chosen for `point`, `PENDING` while a rate trial
-        has not ended, or `None` if they all failed."""
+        has not ended, or `None` if they all failed (KerasTuner fails a trial whose
+        metric is NaN: a diverged rate is never chosen)."""
         trials = [trial for trial in self.trials.values()
                   if trial.hyperparameters.values["point"] == point
                   and trial.hyperparameters.values["stage"] == RATE_STAGE]
