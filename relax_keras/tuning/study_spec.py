@@ -81,12 +81,12 @@ class StudySpec:
             if outside:
                 raise ValueError(f"Study {self.name!r}: `chosen_rates` {outside} are not in "
                                  f"`learning_rates` {list(self.learning_rates)}.")
-        if self.follows is not None:
-            names = self.follows
+        names = self.follows
+        if names is not None:
             if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) and n for n in names):
                 raise ValueError(f"Study {self.name!r}: `follows` must be a non-empty list of study "
-                                 f"names, got {self.follows!r}.")
-            object.__setattr__(self, "follows", tuple(self.follows))
+                                 f"names, got {names!r}.")
+            object.__setattr__(self, "follows", tuple(names))
         for name in ("steps", "evaluations"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

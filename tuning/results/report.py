@@ -24,6 +24,9 @@ BEGIN, END = "<!-- study summary: written by tuning/results/report.py -->", "<!-
 TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
 VERDICT_DEPTHS = (4, 8)
+# when the test split of the chosen configurations was read
+TEST_READINGS = ("MNIST flat and Tiny Shakespeare: seeds 0-2 once, then seeds 3 and 4 once their "
+                 "follow-up had run; MNIST rows: once, after its follow-ups")
 
 
 def fmt(value, metric, sign=False):
@@ -112,9 +115,8 @@ def header(rows, results, curves):
         "chosen from its study's grid (below) on the validation split with seed 0, then seeds 1 and 2 at "
         "the chosen rate; where a claim's paired interval over seeds 0-2 included 0 on validation, "
         "seeds 3 and 4 for both of its models at their rates (the `*_seeds` follow-ups, written by "
-        "`tuning/plan/follow_ups.py seeds` from the validation tables; for MNIST flat and Tiny "
-        "Shakespeare they ran after the test split had been read once, so `test.csv` holds its second "
-        "and last reading; MNIST rows' test split is read once, after its follow-ups); a seed fixes the initial "
+        f"`tuning/plan/follow_ups.py seeds` from the validation tables); test split read for the "
+        f"chosen configurations only ({TEST_READINGS}); a seed fixes the initial "
         "weights and the order of the training batches (paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
         "test = the last 5,000 (the official test files are not at hand); Tiny Shakespeare: tfds's "
         "90/5/5 splits, scored with 100 characters of unscored context.",
@@ -187,8 +189,7 @@ def verdict_lines(summaries, tested=None):
     lines = comparison_table(summaries, summaries)
     if tested:
         lines += ["", "The same configurations (chosen on validation) on the test split, read at the end "
-                  "(MNIST flat and Tiny Shakespeare: seeds 0-2 once, then seeds 3 and 4 once their follow-up "
-                  "had run; MNIST rows: once, after its follow-ups; n/a until then):", ""]
+                  f"({TEST_READINGS}; n/a until then):", ""]
         lines += comparison_table(summaries, tested)
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
@@ -256,9 +257,8 @@ def test_section(path):
         groups[tuple(row[k] for k in ("task", "encoding", "budget", "model", "weight_sets", "repeats"))].append(
             float(row["test_metric"]))
     lines = ["## Test split of the configurations chosen on validation", "",
-             "Read by `report.py --final-test` at the end of the study (seeds 0-2), and once more after "
-             "the seeds follow-up (seeds 3 and 4 of the points it reran); MNIST rows, trained longer, once "
-             "after its follow-ups. The choice of configurations reads validation only.", "",
+             f"Read by `report.py --final-test` ({TEST_READINGS}). The choice of configurations reads "
+             "validation only.", "",
              "| task | encoding | budget | model | L_W | L_T | test mean ± 95% | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (task_name, encoding, budget, model, w, r), values in sorted(groups.items()):
