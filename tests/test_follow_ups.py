@@ -41,28 +41,50 @@ def test_committed_follow_ups_are_what_the_script_writes_from_the_studies_they_f
     follow_ups = repository_script(FOLLOW_UP)
     checked = 0
     for family, phases in follow_ups.committed_studies().items():
-        for kind in follow_ups.KINDS:
-            if kind in phases:  # a family's follow-ups are written once its main studies ended
-                followed = [phases[name[len(family) + 1:]] for name in phases[kind].follows]
-                assert phases[kind].to_dict() == StudySpec(**follow_ups.follow_up(family, followed, kind)).to_dict()
+        for phase, spec in phases.items():
+            kind = follow_ups.kind_of(phase)
+            if kind:
+                followed = [phases[name[len(family) + 1:]] for name in spec.follows]
+                earlier = [phases[p] for p in sorted(phases) if follow_ups.kind_of(p) == kind and p < phase]
+                assert spec.to_dict() == StudySpec(**follow_ups.follow_up(family, followed, kind, earlier)).to_dict()
                 checked += 1
-        if all(follow_ups.ended(spec) for phase, spec in phases.items() if phase not in follow_ups.KINDS):
-            assert "seeds" in phases and "twice" in phases, f"{family}'s studies ended without follow-ups"
     assert checked >= 4
+
+
+def test_a_family_whose_studies_ended_has_every_follow_up_it_needs(repository_script):
+    follow_ups = repository_script(FOLLOW_UP)
+    for family, phases in follow_ups.committed_studies().items():
+        if all(follow_ups.ended(spec) for spec in follow_ups.main_studies(phases)):
+            for kind in follow_ups.KINDS:
+                missing = follow_ups.next_round(family, phases, kind)["chosen_rates"]
+                assert not missing, f"{family}: `follow_ups.py {kind}` would write {sorted(missing)}"
+
+
+def test_a_later_round_trains_only_the_points_earlier_rounds_did_not(repository_script):
+    follow_ups = repository_script(FOLLOW_UP)
+    phases = follow_ups.committed_studies()["mnist_flat"]
+    main_studies = follow_ups.main_studies(phases)
+    first = StudySpec(**follow_ups.follow_up("mnist_flat", main_studies[:1], "twice"))
+    later = follow_ups.follow_up("mnist_flat", main_studies, "twice", [first])
+    everything = follow_ups.follow_up("mnist_flat", main_studies, "twice")["chosen_rates"]
+    assert later["name"] == "mnist_flat_twice2" and first.name == "mnist_flat_twice"
+    assert first.chosen_rates and later["chosen_rates"]
+    assert later["chosen_rates"] == {k: v for k, v in everything.items() if k not in first.chosen_rates}
+    assert follow_ups.kind_of("twice2") == "twice" and follow_ups.kind_of("d4") is None
 
 
 def test_every_committed_claim_that_includes_zero_has_five_paired_seeds_or_they_are_running(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     for family, phases in follow_ups.committed_studies().items():
-        tables = [ROOT / spec.output / "results.csv" for phase, spec in phases.items() if phase != "twice"]
+        tables = [ROOT / spec.output / "results.csv" for phase, spec in phases.items() if follow_ups.kind_of(phase) != "twice"]
         summaries = st.summarize(st.read_rows([path for path in tables if path.exists()]))
         for task_name, encoding in sorted({point[:2] for point in summaries}):
             task = tasks.get(task_name)
             for budget, name, a, b in st.every_claim(summaries, task_name, encoding):
                 if st.straddles_zero(a, b, task.higher_is_better) and st.paired_difference(
                         a, b, task.higher_is_better)[2] < 5:
-                    # only while the family's seeds follow-up, which trains both models, runs
-                    assert "seeds" in phases, f"{family}: no seeds follow-up for {task_name} {budget} {name}"
-                    seeds = phases["seeds"]
-                    assert not follow_ups.ended(seeds), (task_name, budget, name)
-                    assert {Point(*s.point).key for s in (a, b)} <= set(seeds.chosen_rates), (budget, name)
+                    # only while a seeds round of the family, which trains both models, runs
+                    running = [spec for phase, spec in phases.items()
+                               if follow_ups.kind_of(phase) == "seeds" and not follow_ups.ended(spec)]
+                    assert any({Point(*s.point).key for s in (a, b)} <= set(spec.chosen_rates) for spec in running), (
+                        f"{family}: {task_name} {budget} {name} has fewer than 5 seeds and no seeds round running")

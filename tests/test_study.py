@@ -194,7 +194,7 @@ def test_the_plan_runs_every_committed_study():
     plan = (pathlib.Path(__file__).resolve().parents[1] / "tuning" / "run_studies.sh").read_text()
     for path in STUDY_SPECS:
         family, phase = path.stem[len("study_"):].rsplit("_", 1)
-        assert family in plan and phase in plan
+        assert family in plan and phase.rstrip("0123456789") in plan
 
 
 def study_command(spec):

@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 plan=()
 for phase in d4 d8 rest twice seeds; do
   for family in mnist_flat mnist_rows_long shakespeare shakespeare_long; do
-    spec="tuning/specs/study_${family}_${phase}.json"
-    if [ -f "$spec" ]; then plan+=("$spec"); fi  # a follow-up exists once its studies ended
+    for spec in "tuning/specs/study_${family}_${phase}.json" "tuning/specs/study_${family}_${phase}"[0-9].json; do
+      if [ -f "$spec" ]; then plan+=("$spec"); fi  # a follow-up (round) exists once its studies ended
+    done
   done
 done
 if [ $# -gt 0 ]; then specs=("$@"); else specs=("${plan[@]}"); fi

@@ -16,8 +16,10 @@
 
 A family's follow-ups are written once all its main studies have ended; each names
 the studies it was written from in `follows`. The claims are the report's
-(`study_statistics.claims`, at every depth with a balanced point). A spec that exists
-with other contents is never overwritten: its study may have started.
+(`study_statistics.claims`, at every depth with a balanced point). A study added to a
+family after its follow-ups ran gets a further round (`study_<family>_seeds2.json`) with
+only the points no earlier round of that kind trained; a written round is never
+rewritten (its study may have started).
 """
 
 import argparse
@@ -48,6 +50,13 @@ def committed_studies():
     return families
 
 
+def kind_of(phase):
+    """The follow-up kind of a phase (`seeds`, or a later round of it: `seeds2`), or
+    `None` for a main study's phase (`d4`)."""
+    kind = phase.rstrip("0123456789")
+    return kind if kind in KINDS else None
+
+
 def ended(spec):
     return (ROOT / spec.output / "results.csv").exists()
 
@@ -63,14 +72,17 @@ def claim_points(summaries, task_name, encoding, straddling_only):
     return wanted
 
 
-def follow_up(family, specs, kind):
+def follow_up(family, specs, kind, earlier=()):
     """The `kind` follow-up's spec fields, written from the results of the studies `specs`
-    of one family (named in its `follows`)."""
+    of one family (named in its `follows`), without the points of the `earlier` rounds
+    of that kind (their specs)."""
     first = specs[0]
     rows = st.read_rows([ROOT / spec.output / "results.csv" for spec in specs])
     chosen = claim_points(st.summarize(rows), first.task, first.encoding, straddling_only=kind == "seeds")
+    for done in earlier:
+        chosen = {key: rate for key, rate in chosen.items() if key not in done.chosen_rates}
     union = lambda name: sorted({value for spec in specs for value in getattr(spec, name)})
-    name = f"{family}_{kind}"
+    name = f"{family}_{kind}{len(earlier) + 1 if earlier else ''}"
     return {
         "name": name, "task": first.task, "encoding": first.encoding, "budgets": union("budgets"),
         "depths": union("depths"), "weight_sets": union("weight_sets"), "repeats": union("repeats"),
@@ -84,27 +96,37 @@ def follow_up(family, specs, kind):
     }
 
 
+def main_studies(phases):
+    return [spec for phase, spec in phases.items() if kind_of(phase) is None]
+
+
+def next_round(family, phases, kind):
+    """The spec fields of the family's next `kind` follow-up (`phases`: `{phase: StudySpec}`),
+    written from its main studies (and, for `twice`, its ended seeds rounds); its
+    `chosen_rates` are empty where the earlier rounds trained every point."""
+    rounds = lambda wanted: [phases[phase] for phase in sorted(phases) if kind_of(phase) == wanted]
+    specs = main_studies(phases)
+    if kind == "twice":
+        specs += [spec for spec in rounds("seeds") if ended(spec)]
+    return follow_up(family, specs, kind, rounds(kind))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=KINDS, help="which follow-up to write")
     kind = parser.parse_args().kind
     for family, phases in committed_studies().items():
-        main_studies = [spec for phase, spec in phases.items() if phase not in KINDS]
-        waiting = [spec.name for spec in main_studies if not ended(spec)]
+        waiting = [spec.name for spec in main_studies(phases) if not ended(spec)]
         if waiting:
             print(f"{family}: skipped, {waiting} have not ended")
             continue
-        specs = main_studies
-        if kind == "twice" and "seeds" in phases and ended(phases["seeds"]):
-            specs = specs + [phases["seeds"]]
-        fields = follow_up(family, specs, kind)
+        fields = next_round(family, phases, kind)
+        if not fields["chosen_rates"]:
+            print(f"{family}: every {kind} point is in an earlier round")
+            continue
         StudySpec(**fields)  # checked before writing
         path = SPECS / f"study_{fields['name']}.json"
-        text = json.dumps(fields, indent=2) + "\n"
-        if path.exists() and path.read_text() != text:
-            raise SystemExit(f"{path} exists with other contents; its study may have started. Move it "
-                             "away first if it should be rewritten.")
-        path.write_text(text)
+        path.write_text(json.dumps(fields, indent=2) + "\n")
         print(f"{path.relative_to(ROOT)}: {len(fields['chosen_rates'])} points x {len(fields['seeds'])} seeds")
 
 
