@@ -26,7 +26,8 @@ TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is 
 VERDICT_DEPTHS = (4, 8)
 # when the test split of the chosen configurations was read
 TEST_READINGS = ("MNIST flat and Tiny Shakespeare: seeds 0-2 once, then seeds 3 and 4 once their "
-                 "follow-up had run; MNIST rows: once, after its follow-ups")
+                 "follow-up had run; MNIST rows: depth 4 once, after its follow-ups, and depths 1 "
+                 "and 2 once, when their study had ended")
 
 
 def fmt(value, metric, sign=False):
