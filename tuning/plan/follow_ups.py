@@ -100,15 +100,19 @@ def main_studies(phases):
     return [spec for phase, spec in phases.items() if kind_of(phase) is None]
 
 
+def rounds(phases, kind):
+    """The family's `kind` follow-ups (`StudySpec`s), in the order they were written."""
+    return [phases[phase] for phase in sorted(phases) if kind_of(phase) == kind]
+
+
 def next_round(family, phases, kind):
     """The spec fields of the family's next `kind` follow-up (`phases`: `{phase: StudySpec}`),
     written from its main studies (and, for `twice`, its ended seeds rounds); its
     `chosen_rates` are empty where the earlier rounds trained every point."""
-    rounds = lambda wanted: [phases[phase] for phase in sorted(phases) if kind_of(phase) == wanted]
     specs = main_studies(phases)
     if kind == "twice":
-        specs += [spec for spec in rounds("seeds") if ended(spec)]
-    return follow_up(family, specs, kind, rounds(kind))
+        specs += [spec for spec in rounds(phases, "seeds") if ended(spec)]
+    return follow_up(family, specs, kind, rounds(phases, kind))
 
 
 def main():
