@@ -23,9 +23,10 @@ def epochs_logged(run_dir):
         return [int(row["epoch"]) for row in csv.DictReader(file)]
 
 
-def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_path, capsys):
+def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_path, capsys, recwarn):
     run_dir = tmp_path / "run"
     assert main(mnist_train_args) == 0
+    assert not [str(w.message) for w in recwarn if "shuffle" in str(w.message)]
     for name in ("model.keras", "metrics.json", "history.csv", "learning_curve.png", "run_config.json"):
         assert (run_dir / name).is_file(), name
     assert any((run_dir / "logs").rglob("events.out.tfevents.*"))

@@ -109,6 +109,7 @@ def fit(args, model, train, validation, path):
         initial_epoch=finished_epochs,
         steps_per_epoch=steps,
         verbose=args.verbose,
+        shuffle=False,  # the dataset shuffles itself; Keras warns on its default `True`
         callbacks=[
             EpochSeconds(),
             keras.callbacks.CSVLogger(str(path / "history.csv"), append=True),

@@ -73,5 +73,6 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
     search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
                         project_name or f"{task}_{param_budget}", seed, distribution_strategy)
     search.search(train, validation_data=validation, epochs=epochs,
-                  steps_per_epoch=steps_per_epoch, verbose=verbose)
+                  steps_per_epoch=steps_per_epoch, verbose=verbose,
+                  shuffle=False)  # the dataset shuffles itself; Keras warns on its default `True`
     return search

@@ -80,7 +80,7 @@ class StudyTuner(keras_tuner.Tuner):
         start = time.perf_counter()
         model.fit(task.dataset("train", seed=values["seed"], shuffle=True, repeat=True, sources=self.sources),
                   epochs=self.evaluations, steps_per_epoch=steps_per_epoch, callbacks=[curve],
-                  verbose=0)
+                  verbose=0, shuffle=False)  # the dataset shuffles itself, by the seed
         seconds = round(time.perf_counter() - start, 1)
         test_metric = task.score(model, self.evaluation_dataset(task.name, task.test_split))
         self._write(trial, {"trial_id": trial.trial_id, "test_metric": test_metric}, SEALED_TEST)
