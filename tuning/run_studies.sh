@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 plan=()
 for phase in d4 d8 rest twice seeds; do
-  for family in mnist_flat mnist_rows_long shakespeare shakespeare_long; do
+  for family in mnist_flat mnist_rows_long shakespeare_long; do
     for spec in "tuning/specs/study_${family}_${phase}.json" "tuning/specs/study_${family}_${phase}"[0-9].json; do
       if [ -f "$spec" ]; then plan+=("$spec"); fi  # a follow-up (round) exists once its studies ended
     done
