@@ -103,7 +103,8 @@ def header(rows, results, curves):
         "",
         "Written by `python tuning/results/report.py` from the committed `*/results.csv` and",
         "`*/curves.csv` (the KerasTuner records behind them are in `tuning/studies/`). Specs:",
-        "`tuning/specs/study_*.json`; run with `bash tuning/run_studies.sh` (resumable).",
+        "`tuning/specs/study_*.json`; run with `bash tuning/run_studies.sh` (resumable). Tables",
+        "replaced by these (shorter training, or identical initial weight sets) are in `tuning/history/`.",
         "",
         f"- semantics fingerprint: `{rows[0]['fingerprint']}`; commits: "
         + ", ".join(f"`{c}`" for c in sorted({r['commit'] for r in rows})),
