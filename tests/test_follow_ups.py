@@ -37,6 +37,31 @@ def test_both_models_of_a_straddling_claim_and_no_others_are_chosen(repository_s
         "mnist/flat/1000/relax/4x1"]
 
 
+def test_points_at_an_edge_of_their_rates_get_the_next_rate_past_it(repository_script):
+    rates = {"relax": (0.001, 0.003, 0.01), "dense": (0.0003, 0.001, 0.003)}
+    metrics = {("relax", 0.001): 0.90, ("relax", 0.003): 0.92, ("relax", 0.01): 0.95,  # top edge
+               ("dense", 0.0003): 0.85, ("dense", 0.001): 0.84, ("dense", 0.003): 0.80}  # bottom edge
+    rows = [{**row(model, 2 if model == "relax" else 0, 2 if model == "relax" else 0, 0, metrics[model, rate]),
+             "stage": "learning_rate", "learning_rate": str(rate)} for model in rates for rate in rates[model]]
+    follow_ups = repository_script(FOLLOW_UP)
+    assert follow_ups.edge_points(st.summarize(rows), rows) == {
+        "mnist/flat/1000/relax/2x2": 0.03, "mnist/flat/1000/dense/-": 0.0001}
+    # once the next rate has run and lost, the point is inside its rates
+    rows.append({**row("relax", 2, 2, 0, 0.94), "stage": "learning_rate", "learning_rate": "0.03"})
+    assert follow_ups.edge_points(st.summarize(rows), rows) == {"mnist/flat/1000/dense/-": 0.0001}
+
+
+def test_a_point_whose_rate_moved_gets_its_other_seeds_at_the_new_rate(repository_script):
+    rows = [{**row("relax", 2, 2, 0, 0.90), "stage": "learning_rate", "learning_rate": "0.01"},
+            *[{**row("relax", 2, 2, seed, 0.90), "learning_rate": "0.01"} for seed in (1, 2, 3)],
+            {**row("relax", 2, 2, 0, 0.95), "stage": "learning_rate", "learning_rate": "0.03"},  # it won
+            {**row("relax", 1, 4, 0, 0.80), "stage": "learning_rate", "learning_rate": "0.01"},
+            {**row("relax", 1, 4, 0, 0.70), "stage": "learning_rate", "learning_rate": "0.03"},  # it lost
+            *[{**row("relax", 1, 4, seed, 0.80), "learning_rate": "0.01"} for seed in (1, 2)]]
+    follow_ups = repository_script(FOLLOW_UP)
+    assert follow_ups.moved_points(st.summarize(rows), rows) == ({"mnist/flat/1000/relax/2x2": 0.03}, [1, 2, 3])
+
+
 def test_committed_follow_ups_are_what_the_script_writes_from_the_studies_they_follow(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     checked = 0
@@ -83,8 +108,8 @@ def test_every_committed_claim_that_includes_zero_has_five_paired_seeds_or_they_
             for budget, name, a, b in st.every_claim(summaries, task_name, encoding):
                 if st.straddles_zero(a, b, task.higher_is_better) and st.paired_difference(
                         a, b, task.higher_is_better)[2] < 5:
-                    # only while a seeds round of the family, which trains both models, runs
-                    running = [spec for spec in follow_ups.rounds(phases, "seeds")
+                    # only while a seeds (or moved) round of the family that trains both models runs
+                    running = [spec for kind in ("seeds", "moved") for spec in follow_ups.rounds(phases, kind)
                                if not follow_ups.ended(spec)]
                     assert any({Point(*s.point).key for s in (a, b)} <= set(spec.chosen_rates) for spec in running), (
                         f"{family}: {task_name} {budget} {name} has fewer than 5 seeds and no seeds round running")

@@ -85,6 +85,18 @@ def test_follow_up_oracle_runs_every_seed_at_the_chosen_rate(tmp_path):
         StudyOracle(["a", "b"], [0.01], [3], higher_is_better=True, chosen_rates={"a": 0.01})
 
 
+def test_a_rate_extending_follow_up_runs_learning_rate_trials(tmp_path):
+    oracle = StudyOracle(["a", "b"], [0.003, 0.01, 0.03], [0], higher_is_better=True,
+                         chosen_rates={"a": 0.03, "b": 0.003}, extends_rates=True, idle_seconds=0)
+    oracle._set_project_dir(str(tmp_path), "study")
+    trials = [oracle.create_trial(f"worker{i}") for i in range(2)]
+    assert [tuple(t.hyperparameters.values[k] for k in ("point", "learning_rate", "seed", "stage"))
+            for t in trials] == [("a", 0.03, 0, "learning_rate"), ("b", 0.003, 0, "learning_rate")]
+    for trial in trials:
+        ended(oracle, trial, 0.5)
+    assert oracle.create_trial("worker0").status == "STOPPED"
+
+
 def test_a_seed_gives_every_point_the_same_batches(shared_data):
     task = tasks.get("mnist")
     sources = {"local_dir": shared_data / "mnist"}
@@ -138,6 +150,17 @@ def test_a_rerun_with_other_settings_or_semantics_is_refused(tmp_path, shared_da
         study.check_guard(project, spec, "0123456789")
 
 
+def test_a_study_started_before_a_spec_field_existed_resumes(tmp_path, shared_data):
+    spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data))
+    fingerprint, _ = semantics_fingerprint()
+    project = tmp_path / "runs" / "tiny"
+    study.check_guard(project, spec, fingerprint)
+    guard = json.loads((project / study.GUARD).read_text())
+    del guard["spec"]["extends_rates"]  # as a study started by an older version recorded it
+    (project / study.GUARD).write_text(json.dumps(guard))
+    study.check_guard(project, spec, fingerprint)
+
+
 def test_results_of_other_semantics_are_never_appended_to(tmp_path):
     table = tmp_path / "results.csv"
     table.write_text("trial_id,fingerprint\n00,aaaaaaaaaa\n")
@@ -157,6 +180,8 @@ def test_results_of_other_semantics_are_never_appended_to(tmp_path):
     (dict(chosen_rates=[]), "`chosen_rates` must be a non-empty dict"),
     (dict(follows="mnist_flat_d4"), "`follows` must be a non-empty list of study names, got 'mnist_flat_d4'"),
     (dict(follows=[]), "`follows` must be a non-empty list of study names, got \\[\\]"),
+    (dict(extends_rates=True), "`extends_rates` needs `chosen_rates` .* got 2 seeds \\[0, 1\\]"),
+    (dict(extends_rates="yes"), "`extends_rates` must be true or false, got 'yes'"),
 ])
 def test_bad_specifications_fail_before_any_work(tmp_path, shared_data, fields, message):
     with pytest.raises(ValueError, match=message):

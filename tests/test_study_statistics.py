@@ -56,6 +56,18 @@ def test_a_follow_up_adds_its_seeds_to_the_points_chosen_rate():
     assert summary.learning_rate == 0.001 and sorted(summary.by_seed) == [0, 1, 2, 3, 4]
 
 
+def test_a_rate_past_the_grid_is_chosen_only_where_it_beats_the_grid():
+    grid = [row("relax", 2, 2, 0.003, 0, 0.90, "learning_rate"), row("relax", 2, 2, 0.01, 0, 0.95, "learning_rate"),
+            row("relax", 2, 2, 0.01, 1, 0.94), row("relax", 2, 2, 0.01, 2, 0.96)]
+    losing = {**row("relax", 2, 2, 0.03, 0, 0.93, "learning_rate"), "study": "rates"}
+    summary = st.summarize(grid + [losing])[("mnist", "flat", 1000, "relax", 2, 2)]
+    assert summary.learning_rate == 0.01 and sorted(summary.by_seed) == [0, 1, 2]
+    winning = {**losing, "val_metric": "0.97"}
+    summary = st.summarize(grid + [winning])[("mnist", "flat", 1000, "relax", 2, 2)]
+    # until its other seeds run at the new rate, the point has one seed there
+    assert summary.learning_rate == 0.03 and summary.by_seed == {0: 0.97}
+
+
 def test_claims_and_which_intervals_straddle_zero():
     rows = []
     for seed, (rnn, balanced, dnn, dense) in enumerate([(0.90, 0.95, 0.95, 0.80), (0.91, 0.96, 0.90, 0.81),

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs study specifications one after another, each as a KerasTuner chief and two workers
 # on loopback (one thread each, so two cores work); rerun it to resume where it stopped.
-# The twice (convergence check) and seeds phases are the follow-ups `tuning/plan/follow_ups.py`
+# The rates, moved, twice (convergence check) and seeds phases are the follow-ups `tuning/plan/follow_ups.py`
 # writes from the ended studies.
 #   bash tuning/run_studies.sh                      # the committed plan, in its order
 #   bash tuning/run_studies.sh tuning/specs/study_mnist_flat_d4.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plan=()
-for phase in d4 d8 rest twice seeds; do
+for phase in d4 d8 rest rates moved twice seeds; do
   for family in mnist_flat mnist_rows_long shakespeare_long; do
     for spec in "tuning/specs/study_${family}_${phase}.json" "tuning/specs/study_${family}_${phase}"[0-9].json; do
       if [ -f "$spec" ]; then plan+=("$spec"); fi  # a follow-up (round) exists once its studies ended

@@ -61,7 +61,7 @@ def run_study(spec, verbose=1):
     points = study_points(spec)
     task = tasks.get(spec.task)
     oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better,
-                         chosen_rates=spec.chosen_rates)
+                         chosen_rates=spec.chosen_rates, extends_rates=spec.extends_rates)
     tuner = StudyTuner(oracle, points, spec.steps, spec.evaluations, fingerprint, spec.sources,
                        directory=spec.directory, project_name=spec.name)
     tuner.search(verbose=verbose)
@@ -75,7 +75,9 @@ def check_guard(project, spec, fingerprint):
     guard = project / GUARD
     if guard.exists():
         recorded = json.loads(guard.read_text())
-        listed = describe_differences(spec.to_dict(), recorded["spec"], ignore=spec.LOCATION_FIELDS)
+        # read as a spec, so that a field added since it was written has its default
+        recorded_spec = type(spec)(**recorded["spec"]).to_dict()
+        listed = describe_differences(spec.to_dict(), recorded_spec, ignore=spec.LOCATION_FIELDS)
         if listed:
             raise ValueError(
                 f"The study {project} was started with other settings ({listed}). Rerun it "

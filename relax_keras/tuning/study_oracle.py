@@ -5,7 +5,9 @@ have all ended, the learning rate with the best validation metric (ties: the fir
 listed) is chosen and the remaining seeds run at it. Points are served depth-first, so
 the first points of the study finish completely before later ones start; a worker
 asks for another point's trials while a point waits on its learning-rate trials.
-A follow-up study gives each point's rate (`chosen_rates`): all its seeds run at it.
+A follow-up study gives each point's rate (`chosen_rates`): all its seeds run at it,
+as seed trials, or, where it extends the rate grid (`extends_rates`), as learning-rate
+trials on the first seed (the report then chooses over every rate a point tried).
 
 Being a `keras_tuner.Oracle`, it runs under KerasTuner's distributed mode as is
 (`KERASTUNER_TUNER_ID`, `KERASTUNER_ORACLE_IP`, `KERASTUNER_ORACLE_PORT`): the chief
@@ -33,16 +35,19 @@ class StudyOracle(keras_tuner.Oracle):
         higher_is_better: bool, the direction of the validation metric.
         chosen_rates: dict, point -> learning rate chosen earlier, or `None`. Given,
             every point must be in it and every seed runs at its rate.
+        extends_rates: bool, whether `chosen_rates` are rates to try on the one seed
+            (learning-rate trials) rather than chosen rates. Default: `False`.
         idle_seconds: float, how long a request waits when every remaining trial
             depends on a learning-rate trial still running. Default: `1.0`.
     """
 
-    def __init__(self, points, learning_rates, seeds, higher_is_better, chosen_rates=None, idle_seconds=1.0,
-                 **kwargs):
+    def __init__(self, points, learning_rates, seeds, higher_is_better, chosen_rates=None, extends_rates=False,
+                 idle_seconds=1.0, **kwargs):
         self.points = list(points)
         self.learning_rates = list(learning_rates)
         self.seeds = list(seeds)
         self.chosen_rates = chosen_rates
+        self.extends_rates = extends_rates
         if chosen_rates is not None and set(self.points) - set(chosen_rates):
             raise ValueError(f"`chosen_rates` has no rate for the points {sorted(set(self.points) - set(chosen_rates))}.")
         self.idle_seconds = idle_seconds
@@ -77,8 +82,9 @@ class StudyOracle(keras_tuner.Oracle):
     def _trials_of(self, point):
         """Yields the values of `point`'s trials; `None` where its rate is pending."""
         if self.chosen_rates:
+            stage = RATE_STAGE if self.extends_rates else SEED_STAGE
             for seed in self.seeds:
-                yield {"point": point, "learning_rate": self.chosen_rates[point], "seed": seed, "stage": SEED_STAGE}
+                yield {"point": point, "learning_rate": self.chosen_rates[point], "seed": seed, "stage": stage}
             return
         for rate in self.learning_rates:
             yield {"point": point, "learning_rate": rate, "seed": self.seeds[0], "stage": RATE_STAGE}

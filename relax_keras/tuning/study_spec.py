@@ -26,6 +26,10 @@ class StudySpec:
         chosen_rates: dict, point key -> learning rate, or `None` (the default). Given,
             the study is a follow-up of one whose rates are chosen: it trains only these
             points of its grid, every seed at the point's rate (no learning-rate trials).
+        extends_rates: bool, whether the follow-up's `chosen_rates` are rates to try
+            past the grid of the studies it follows, on its one seed, rather than rates
+            chosen: its trials are learning-rate trials, and the report chooses each
+            point's rate over them and those studies' trials. Default: `False`.
         follows: list of str, or `None` (the default): a follow-up's provenance, the
             names of the studies whose results chose its points and rates.
         steps: int, training steps per trial (cosine decay to 0 over them).
@@ -49,6 +53,7 @@ class StudySpec:
     baselines: bool = True
     seeds: tuple = (0, 1, 2)
     chosen_rates: dict = None
+    extends_rates: bool = False
     follows: tuple = None
     evaluations: int = 8
     directory: str = "tuning/studies"
@@ -81,6 +86,12 @@ class StudySpec:
             if outside:
                 raise ValueError(f"Study {self.name!r}: `chosen_rates` {outside} are not in "
                                  f"`learning_rates` {list(self.learning_rates)}.")
+        if not isinstance(self.extends_rates, bool):
+            raise ValueError(f"Study {self.name!r}: `extends_rates` must be true or false, got {self.extends_rates!r}.")
+        if self.extends_rates and (self.chosen_rates is None or len(self.seeds) != 1):
+            raise ValueError(f"Study {self.name!r}: `extends_rates` needs `chosen_rates` (the rates to try) "
+                             f"and one seed (the seed that chooses rates), got {len(self.seeds)} seeds "
+                             f"{list(self.seeds)} and `chosen_rates` {self.chosen_rates!r}.")
         names = self.follows
         if names is not None:
             if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) and n for n in names):

@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats
 
 from relax_keras import tasks
+from relax_keras.tuning.study_oracle import RATE_STAGE
 
 # A trial has converged when its validation metric moved by less than this over the
 # last quarter of its curve (the last 2 of 8 evaluations).
@@ -95,8 +96,10 @@ def point_of(row):
 
 
 def summarize(rows):
-    """Returns `{point: Summary}` over the completed trials at each point's chosen rate
-    (the rate of its seed-stage trials; the best rate-stage trial where none ran yet)."""
+    """Returns `{point: Summary}` over the completed trials at each point's chosen rate:
+    the rate of its best learning-rate trial over every table read (a follow-up that
+    extends the rate grid adds some; ties: the first read), or, without any, of its
+    seed trials."""
     by_point = collections.defaultdict(list)
     for row in rows:
         if row["status"] == "ok":
@@ -104,15 +107,12 @@ def summarize(rows):
     summaries = {}
     for point, point_rows in by_point.items():
         task = tasks.get(point[0])
-        seeded = [r for r in point_rows if r["stage"] == "seed"]
-        if seeded:
-            rate = float(seeded[0]["learning_rate"])
-        else:
-            best = point_rows[0]
-            for r in point_rows[1:]:
-                if task.better(float(r["val_metric"]), float(best["val_metric"])):
-                    best = r
-            rate = float(best["learning_rate"])
+        candidates = [r for r in point_rows if r["stage"] == RATE_STAGE] or point_rows[:1]
+        best = candidates[0]
+        for r in candidates[1:]:
+            if task.better(float(r["val_metric"]), float(best["val_metric"])):
+                best = r
+        rate = float(best["learning_rate"])
         chosen = [r for r in point_rows if float(r["learning_rate"]) == rate]
         summaries[point] = Summary(point, rate, {int(r["seed"]): float(r["val_metric"]) for r in chosen},
                                    int(chosen[0]["params"]))

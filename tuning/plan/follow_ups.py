@@ -3,16 +3,27 @@
 
     python tuning/plan/follow_ups.py seeds   # tuning/specs/study_<family>_seeds.json
     python tuning/plan/follow_ups.py twice   # tuning/specs/study_<family>_twice.json
+    python tuning/plan/follow_ups.py rates   # tuning/specs/study_<family>_rates.json
+    python tuning/plan/follow_ups.py moved   # tuning/specs/study_<family>_moved.json
     bash tuning/run_studies.sh tuning/specs/study_*_seeds.json
 
 - `seeds`: seeds 3 and 4 for both models of every claim whose paired 95% interval over
-  the study's seeds straddles zero on the validation split (read from the main studies).
+  the study's seeds straddles zero on the validation split (read from the main studies
+  and the ended `rates` and `moved` rounds, as each kind reads them: `READS`).
 - `twice`: the convergence check: every model of every claim (read with the seeds
   follow-up if it has ended), seed 0, trained twice as many steps; the report compares
   each with its run of the study's length (`study_statistics.length_check`). Its results
   go to `tuning/results/length_check/`, apart from the tables (one table, one length).
   It may run first: whether the study's length suffices decides what else is worth
   running at that length.
+- `rates`: the rate grid extended: every point whose chosen rate is the largest (or
+  smallest) of the rates it tried, on the seed that chose the rates, at the next rate of
+  the 1-3-10 sequence past that edge, as learning-rate trials (`extends_rates`); the
+  report then chooses each point's rate over every rate it tried. A later round reads
+  the ended earlier ones, so it goes on past a new edge.
+- `moved`: where a `rates` follow-up's rate won, the point's other seeds (those it ran
+  at its old rate, seeds follow-ups included) at the new rate, so that its comparisons
+  stay paired.
 
 A family's follow-ups are written once all its main studies have ended; each names
 the studies it was written from in `follows`. The claims are the report's
@@ -36,7 +47,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPECS = ROOT / "tuning" / "specs"
 SEEDS = [3, 4]
 LENGTH_FACTOR = 2
-KINDS = ("seeds", "twice")
+KINDS = ("seeds", "twice", "rates", "moved")
+# the ended follow-ups each kind reads besides the main studies
+READS = {"seeds": ("rates", "moved"), "twice": ("rates", "moved", "seeds"), "rates": ("rates", "moved"),
+         "moved": ("rates", "moved", "seeds")}
+# the rates a `rates` follow-up may add: the 1-3-10 sequence
+RATE_SEQUENCE = [float(f"{mantissa}e{exponent}") for exponent in range(-8, 0) for mantissa in (1, 3)]
 
 
 def committed_studies():
@@ -72,26 +88,69 @@ def claim_points(summaries, task_name, encoding, straddling_only):
     return wanted
 
 
+def edge_points(summaries, rows):
+    """`{point key: next rate}` of every point whose chosen rate is an edge of the rates
+    it tried (of at least two): the next rate of `RATE_SEQUENCE` past that edge."""
+    tried = collections.defaultdict(set)
+    for row in rows:
+        tried[st.point_of(row)].add(float(row["learning_rate"]))
+    wanted = {}
+    for point, summary in summaries.items():
+        rates = tried[point]
+        if len(rates) > 1 and summary.learning_rate == max(rates):
+            wanted[Point(*point).key] = min(r for r in RATE_SEQUENCE if r > summary.learning_rate * 1.001)
+        elif len(rates) > 1 and summary.learning_rate == min(rates):
+            wanted[Point(*point).key] = max(r for r in RATE_SEQUENCE if r < summary.learning_rate * 0.999)
+    return wanted
+
+
+def moved_points(summaries, rows):
+    """`({point key: rate}, seeds)`: every point whose chosen rate has only the run of
+    the seed that chose it while the point ran other seeds at another rate (a `rates`
+    follow-up moved its rate), and the union of those other seeds."""
+    seeds_run = collections.defaultdict(set)
+    for row in rows:
+        if row["status"] == "ok":
+            seeds_run[st.point_of(row)].add(int(row["seed"]))
+    wanted, seeds = {}, set()
+    for point, summary in summaries.items():
+        missing = seeds_run[point] - set(summary.by_seed)
+        if len(summary.by_seed) == 1 and missing:
+            wanted[Point(*point).key] = summary.learning_rate
+            seeds |= missing
+    return wanted, sorted(seeds)
+
+
 def follow_up(family, specs, kind, earlier=()):
     """The `kind` follow-up's spec fields, written from the results of the studies `specs`
-    of one family (named in its `follows`), without the points of the `earlier` rounds
-    of that kind (their specs)."""
+    of one family (named in its `follows`), without what the `earlier` rounds of that
+    kind (their specs) trained: their points, or for `rates` and `moved` their rates."""
     first = specs[0]
     rows = st.read_rows([ROOT / spec.output / "results.csv" for spec in specs])
-    chosen = claim_points(st.summarize(rows), first.task, first.encoding, straddling_only=kind == "seeds")
+    summaries = st.summarize(rows)
+    seeds = SEEDS if kind == "seeds" else [first.seeds[0]]
+    if kind == "rates":
+        chosen = edge_points(summaries, rows)
+    elif kind == "moved":
+        chosen, seeds = moved_points(summaries, rows)
+    else:
+        chosen = claim_points(summaries, first.task, first.encoding, straddling_only=kind == "seeds")
     for done in earlier:
-        chosen = {key: rate for key, rate in chosen.items() if key not in done.chosen_rates}
+        if kind in ("rates", "moved"):
+            chosen = {key: rate for key, rate in chosen.items() if done.chosen_rates.get(key) != rate}
+        else:
+            chosen = {key: rate for key, rate in chosen.items() if key not in done.chosen_rates}
     union = lambda name: sorted({value for spec in specs for value in getattr(spec, name)})
     name = f"{family}_{kind}{len(earlier) + 1 if earlier else ''}"
     return {
         "name": name, "task": first.task, "encoding": first.encoding, "budgets": union("budgets"),
         "depths": union("depths"), "weight_sets": union("weight_sets"), "repeats": union("repeats"),
-        "baselines": first.baselines, "learning_rates": list(first.learning_rates),
-        "seeds": SEEDS if kind == "seeds" else [first.seeds[0]], "chosen_rates": dict(sorted(chosen.items())),
-        "follows": [spec.name for spec in specs],
-        "steps": first.steps * (1 if kind == "seeds" else LENGTH_FACTOR),
+        "baselines": first.baselines, "learning_rates": sorted({*first.learning_rates, *chosen.values()}),
+        "seeds": seeds, "chosen_rates": dict(sorted(chosen.items())),
+        "extends_rates": kind == "rates", "follows": [spec.name for spec in specs],
+        "steps": first.steps * (LENGTH_FACTOR if kind == "twice" else 1),
         "evaluations": first.evaluations,
-        "output": f"tuning/results/{name}" if kind == "seeds" else f"tuning/results/length_check/{name}",
+        "output": f"tuning/results/length_check/{name}" if kind == "twice" else f"tuning/results/{name}",
         "directory": first.directory, "sources": first.sources,
     }
 
@@ -107,11 +166,11 @@ def rounds(phases, kind):
 
 def next_round(family, phases, kind):
     """The spec fields of the family's next `kind` follow-up (`phases`: `{phase: StudySpec}`),
-    written from its main studies (and, for `twice`, its ended seeds rounds); its
-    `chosen_rates` are empty where the earlier rounds trained every point."""
+    written from its main studies and the ended rounds of the kinds in `READS[kind]`;
+    its `chosen_rates` are empty where the earlier rounds trained every point."""
     specs = main_studies(phases)
-    if kind == "twice":
-        specs += [spec for spec in rounds(phases, "seeds") if ended(spec)]
+    for read in READS[kind]:
+        specs += [spec for spec in rounds(phases, read) if ended(spec)]
     return follow_up(family, specs, kind, rounds(phases, kind))
 
 
