@@ -5,6 +5,7 @@
     python tuning/plan/follow_ups.py twice   # tuning/specs/study_<family>_twice.json
     python tuning/plan/follow_ups.py rates   # tuning/specs/study_<family>_rates.json
     python tuning/plan/follow_ups.py moved   # tuning/specs/study_<family>_moved.json
+    python tuning/plan/follow_ups.py rates --follows shakespeare_long_d4  # from one study
     bash tuning/run_studies.sh tuning/specs/study_*_seeds.json
 
 - `seeds`: seeds 3 and 4 for both models of every claim whose paired 95% interval over
@@ -177,15 +178,28 @@ def next_round(family, phases, kind):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=KINDS, help="which follow-up to write")
-    kind = parser.parse_args().kind
+    parser.add_argument("--follows", nargs="+", metavar="STUDY",
+                        help="write it from these ended studies of one family only (e.g. "
+                             "shakespeare_long_d4), before the family's other studies end")
+    args = parser.parse_args()
     for family, phases in committed_studies().items():
-        waiting = [spec.name for spec in main_studies(phases) if not ended(spec)]
-        if waiting:
-            print(f"{family}: skipped, {waiting} have not ended")
-            continue
-        fields = next_round(family, phases, kind)
+        if args.follows:
+            specs = [spec for spec in phases.values() if spec.name in args.follows]
+            if not specs:
+                continue
+            unknown = sorted(set(args.follows) - {spec.name for spec in specs})
+            if unknown or not all(ended(spec) for spec in specs):
+                raise SystemExit(f"--follows: {args.follows} must name ended studies of one family "
+                                 f"({family}: {sorted(spec.name for spec in phases.values() if ended(spec))})")
+            fields = follow_up(family, specs, args.kind, rounds(phases, args.kind))
+        else:
+            waiting = [spec.name for spec in main_studies(phases) if not ended(spec)]
+            if waiting:
+                print(f"{family}: skipped, {waiting} have not ended")
+                continue
+            fields = next_round(family, phases, args.kind)
         if not fields["chosen_rates"]:
-            print(f"{family}: every {kind} point is in an earlier round")
+            print(f"{family}: every {args.kind} point is in an earlier round")
             continue
         StudySpec(**fields)  # checked before writing
         path = SPECS / f"study_{fields['name']}.json"
