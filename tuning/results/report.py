@@ -115,7 +115,10 @@ def header(rows, results, curves):
         "(metric against L_W at fixed depth), `curves.png` (validation curves of the compared families)",
         "- method: each point trained from scratch with Adam and a cosine decay to 0; learning rate "
         "chosen from its study's grid (below) on the validation split with seed 0, then seeds 1 and 2 at "
-        "the chosen rate; where a claim's paired interval over seeds 0-2 included 0 on validation, "
+        "the chosen rate; where the chosen rate was the largest or smallest of the grid, seed 0 also at "
+        "the next rate past that edge (the `*_rates` follow-ups, `follow_ups.py rates`), the rate then "
+        "chosen over every rate the point tried, and its other seeds run at a rate that won there "
+        "(the `*_moved` follow-ups); where a claim's paired interval over seeds 0-2 included 0 on validation, "
         "seeds 3 and 4 for both of its models at their rates (the `*_seeds` follow-ups, written by "
         f"`tuning/plan/follow_ups.py seeds` from the validation tables); test split read for the "
         f"chosen configurations only ({TEST_READINGS}); a seed fixes the initial "
@@ -237,8 +240,8 @@ def rate_section(summaries, rows):
     for row in rows:
         tried[st.point_of(row)].add(float(row["learning_rate"]))
     lines = ["## Every point: chosen learning rate and validation metric", "",
-             "A rate marked `(edge)` is the smallest or largest of the grid: the best rate may lie "
-             "outside it.", "",
+             "A rate marked `(edge)` is the smallest or largest of the rates the point tried (its "
+             "study's grid and any `*_rates` follow-up): the best rate may lie outside them.", "",
              "| task | encoding | budget | model | L_W | L_T | parameters | rate | mean ± 95% | sample std | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for point, s in sorted(summaries.items()):
