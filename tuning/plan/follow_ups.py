@@ -146,7 +146,7 @@ def follow_up(family, specs, kind, earlier=()):
     return {
         "name": name, "task": first.task, "encoding": first.encoding, "budgets": union("budgets"),
         "depths": union("depths"), "weight_sets": union("weight_sets"), "repeats": union("repeats"),
-        "baselines": first.baselines, "learning_rates": sorted({*first.learning_rates, *chosen.values()}),
+        "baselines": first.baselines, "learning_rates": sorted({*union("learning_rates"), *chosen.values()}),
         "seeds": seeds, "chosen_rates": dict(sorted(chosen.items())),
         "extends_rates": kind == "rates", "follows": [spec.name for spec in specs],
         "steps": first.steps * (LENGTH_FACTOR if kind == "twice" else 1),
