@@ -28,7 +28,8 @@ VERDICT_DEPTHS = (4, 8)
 TEST_READINGS = ("MNIST flat: seeds 0-2 once, then seeds 3 and 4 once their follow-up had run; "
                  "MNIST rows: depth 4 once, after its follow-ups, and depths 1 and 2 once, when "
                  "their study had ended; Tiny Shakespeare: depth 4 once, after its seeds follow-up, and "
-                 "depths 1 and 2 (with the smallest LSTM's new rate) once, when their study had ended")
+                 "depths 1 and 2 (with the smallest LSTM's new rate) once, when their study had ended, "
+                 "then the seeds 3 and 4 of their follow-up once they had run")
 
 
 def fmt(value, metric, sign=False):
