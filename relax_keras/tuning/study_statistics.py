@@ -119,6 +119,24 @@ def summarize(rows):
     return summaries
 
 
+def rates_tried(rows):
+    """Returns `{point: set of learning rates}` that each point's trials used."""
+    tried = collections.defaultdict(set)
+    for row in rows:
+        tried[point_of(row)].add(float(row["learning_rate"]))
+    return tried
+
+
+def rate_edge(summary, rates):
+    """`"max"` or `"min"` where the summary's chosen rate is the largest or smallest of
+    the `rates` its point tried (of at least two), else `None`."""
+    if len(rates) > 1 and summary.learning_rate == max(rates):
+        return "max"
+    if len(rates) > 1 and summary.learning_rate == min(rates):
+        return "min"
+    return None
+
+
 def paired_difference(a, b, higher_is_better):
     """Returns `(mean, half_width, n)` of `a - b` over their common seeds, signed so that
     positive means `a` is better."""

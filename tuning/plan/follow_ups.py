@@ -92,15 +92,13 @@ def claim_points(summaries, task_name, encoding, straddling_only):
 def edge_points(summaries, rows):
     """`{point key: next rate}` of every point whose chosen rate is an edge of the rates
     it tried (of at least two): the next rate of `RATE_SEQUENCE` past that edge."""
-    tried = collections.defaultdict(set)
-    for row in rows:
-        tried[st.point_of(row)].add(float(row["learning_rate"]))
+    tried = st.rates_tried(rows)
     wanted = {}
     for point, summary in summaries.items():
-        rates = tried[point]
-        if len(rates) > 1 and summary.learning_rate == max(rates):
+        edge = st.rate_edge(summary, tried[point])
+        if edge == "max":
             wanted[Point(*point).key] = min(r for r in RATE_SEQUENCE if r > summary.learning_rate * 1.001)
-        elif len(rates) > 1 and summary.learning_rate == min(rates):
+        elif edge == "min":
             wanted[Point(*point).key] = max(r for r in RATE_SEQUENCE if r < summary.learning_rate * 0.999)
     return wanted
 

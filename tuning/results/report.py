@@ -238,9 +238,7 @@ def test_summaries(path):
 
 
 def rate_section(summaries, rows):
-    tried = collections.defaultdict(set)
-    for row in rows:
-        tried[st.point_of(row)].add(float(row["learning_rate"]))
+    tried = st.rates_tried(rows)
     lines = ["## Every point: chosen learning rate and validation metric", "",
              "A rate marked `(edge)` is the smallest or largest of the rates the point tried (its "
              "study's grid and any `*_rates` follow-up): the best rate may lie outside them.", "",
@@ -323,7 +321,7 @@ def order_kept(checks, summaries, task_name, encoding):
 
 
 def edge(summary, rates):
-    return " (edge)" if len(rates) > 1 and summary.learning_rate in (min(rates), max(rates)) else ""
+    return " (edge)" if st.rate_edge(summary, rates) else ""
 
 
 def plot_series(summaries, path, series_of, xlabel, title, log_base=10, rows=(None,)):
