@@ -8,7 +8,7 @@ HERE = pathlib.Path(__file__).parent
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "relax_keras" / "__init__.py").read_text())[1]
 
 DATA = ["tensorflow-datasets", "importlib_resources", "scipy"]
-TUNING = ["keras-tuner", "scikit-learn", "scipy", "matplotlib"]
+TUNING = ["keras-tuner", "tensorboard", "scikit-learn", "scipy", "matplotlib"]
 PLOTS = ["matplotlib"]
 
 setup(
@@ -27,7 +27,8 @@ setup(
         # tfds (its builders import importlib_resources without declaring it); SciPy
         # reads SVHN's .mat files
         "data": DATA,
-        # KerasTuner; scikit-learn for its BayesianOptimization; SciPy for the study's statistics
+        # KerasTuner (and TensorBoard, which it imports to log a trial's TensorBoard callback);
+        # scikit-learn for its BayesianOptimization; SciPy for the study's statistics
         "tuning": TUNING,
         "plots": PLOTS,  # learning curves, sweep and study figures
         "test": DATA + TUNING + PLOTS + ["pytest"],

@@ -21,6 +21,7 @@ from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.study_oracle import PENDING
 from relax_keras.tuning.study_oracle import StudyOracle
 from relax_keras.tuning.study_spec import StudySpec
+from relax_keras.tuning.study_tuner import StudyTuner
 
 
 def ended(oracle, trial, metric):
@@ -95,6 +96,30 @@ def test_a_rate_extending_follow_up_runs_learning_rate_trials(tmp_path):
     for trial in trials:
         ended(oracle, trial, 0.5)
     assert oracle.create_trial("worker0").status == "STOPPED"
+
+
+def test_a_kill_while_the_search_state_is_written_leaves_the_last_whole_state(tmp_path):
+    oracle = StudyOracle(["a"], [0.01], [0, 1], higher_is_better=True, idle_seconds=0)
+    oracle._set_project_dir(str(tmp_path), "study")
+    trial = oracle.create_trial("worker0")
+    project = tmp_path / "study"
+    saved = {path: path.read_text() for path in (project / "oracle.json", project / f"trial_{trial.trial_id}" / "trial.json")}
+    with mock.patch("relax_keras._files.os.replace", side_effect=KeyboardInterrupt):  # killed before the rename
+        with pytest.raises(KeyboardInterrupt):
+            ended(oracle, trial, 0.9)
+    assert {path: path.read_text() for path in saved} == saved
+    reloaded = StudyOracle(["a"], [0.01], [0, 1], higher_is_better=True, idle_seconds=0)
+    reloaded._set_project_dir(str(tmp_path), "study")
+    reloaded.reload()
+    assert reloaded.trials[trial.trial_id].status == "RUNNING"
+
+
+def test_a_cut_search_state_file_is_named_in_the_error(tmp_path):
+    spec = dict(directory=str(tmp_path), project_name="study")
+    StudyTuner(StudyOracle(["a"], [0.01], [0], higher_is_better=True), {}, 10, 1, "f", **spec).save()
+    (tmp_path / "study" / "oracle.json").write_text("")
+    with pytest.raises(ValueError, match=r"oracle\.json'\] are empty or cut"):
+        StudyTuner(StudyOracle(["a"], [0.01], [0], higher_is_better=True), {}, 10, 1, "f", **spec)
 
 
 def test_a_seed_gives_every_point_the_same_batches(shared_data):

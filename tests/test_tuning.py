@@ -58,10 +58,12 @@ def test_fixed_overrides_reach_the_model():
 
 import json  # noqa: E402
 import os  # noqa: E402
+from unittest import mock  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
 from relax_keras.cli import main  # noqa: E402
+from relax_keras.tuning import job  # noqa: E402
 
 
 def tune_argv(shared_data, directory, max_trials, extra=()):
@@ -78,6 +80,20 @@ def trials(directory):
         trial = json.loads(path.read_text())
         found[trial["trial_id"]] = (trial["status"], path.stat().st_mtime_ns)
     return found
+
+
+@pytest.mark.parametrize("name", sorted(job.TUNERS))
+def test_a_kill_while_a_job_writes_its_state_leaves_the_last_whole_state(name, tmp_path):
+    tuner = job.make_tuner(ReLaXHyperModel("mnist", param_budget=8000), name, max_trials=2, epochs=1,
+                           directory=str(tmp_path), project_name="job", seed=0)
+    tuner.save()
+    saved = {path: path.read_text() for path in (tmp_path / "job").glob("*.json")}
+    with mock.patch("relax_keras._files.os.replace", side_effect=KeyboardInterrupt):  # killed before the rename
+        with pytest.raises(KeyboardInterrupt):
+            tuner.oracle.create_trial("tuner0")
+        with pytest.raises(KeyboardInterrupt):
+            tuner.save()
+    assert {path: path.read_text() for path in saved} == saved and not list((tmp_path / "job").glob("trial_*/*.json"))
 
 
 @pytest.mark.slow

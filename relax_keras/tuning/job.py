@@ -1,7 +1,8 @@
 """A tuning job: a KerasTuner search of `ReLaXHyperModel`, resumable and distributable.
 
 Resuming: the tuner reloads its oracle from `directory` (`overwrite=False`), so a
-rerun continues a killed job and completed trials are neither lost nor rerun.
+rerun continues a killed job and completed trials are neither lost nor rerun; the
+search's state files are written whole (`atomic_state`), so a kill never cuts one.
 
 Distributing: KerasTuner's own mode. Start the same job in several processes with
 `KERASTUNER_ORACLE_IP`, `KERASTUNER_ORACLE_PORT` and `KERASTUNER_TUNER_ID` set
@@ -12,13 +13,14 @@ the chief hands out trials and the workers run them.
 import keras
 import keras_tuner
 
+from relax_keras.tuning.atomic_state import atomic_state
 from relax_keras.tuning.hypermodel import ReLaXHyperModel
 from relax_keras._validation import one_of
 
 TUNERS = {
-    "random": keras_tuner.RandomSearch,
-    "bayesian": keras_tuner.BayesianOptimization,
-    "hyperband": keras_tuner.Hyperband,
+    "random": atomic_state(keras_tuner.RandomSearch),
+    "bayesian": atomic_state(keras_tuner.BayesianOptimization),
+    "hyperband": atomic_state(keras_tuner.Hyperband),
 }
 
 
