@@ -98,6 +98,16 @@ def test_a_later_round_trains_only_the_points_earlier_rounds_did_not(repository_
     assert follow_ups.kind_of("twice2") == "twice" and follow_ups.kind_of("d4") is None
 
 
+def test_a_point_checked_at_another_rate_is_checked_again_at_its_chosen_rate(repository_script):
+    follow_ups = repository_script(FOLLOW_UP)
+    main_studies = follow_ups.main_studies(follow_ups.committed_studies()["mnist_flat"])
+    first = follow_ups.follow_up("mnist_flat", main_studies, "twice")
+    moved, rate = next(iter(first["chosen_rates"].items()))
+    earlier = StudySpec(**{**first, "chosen_rates": {**first["chosen_rates"], moved: rate * 3},
+                           "learning_rates": sorted({*first["learning_rates"], rate * 3})})
+    assert follow_ups.follow_up("mnist_flat", main_studies, "twice", [earlier])["chosen_rates"] == {moved: rate}
+
+
 def test_every_committed_claim_that_includes_zero_has_five_paired_seeds_or_they_are_running(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     for family, phases in follow_ups.committed_studies().items():

@@ -30,8 +30,9 @@ A family's follow-ups are written once all its main studies have ended; each nam
 the studies it was written from in `follows`. The claims are the report's
 (`study_statistics.claims`, at every depth with a balanced point). A study added to a
 family after its follow-ups ran gets a further round (`study_<family>_seeds2.json`) with
-only the points no earlier round of that kind trained; a written round is never
-rewritten (its study may have started).
+only the points no earlier round of that kind trained (for `twice`, `rates` and
+`moved`: at the rate it would train them, so a point whose chosen rate moved is checked
+at its new rate too); a written round is never rewritten (its study may have started).
 """
 
 import argparse
@@ -123,7 +124,8 @@ def moved_points(summaries, rows):
 def follow_up(family, specs, kind, earlier=()):
     """The `kind` follow-up's spec fields, written from the results of the studies `specs`
     of one family (named in its `follows`), without what the `earlier` rounds of that
-    kind (their specs) trained: their points, or for `rates` and `moved` their rates."""
+    kind (their specs) trained: their points, or for `twice`, `rates` and `moved` their
+    points at those rates."""
     first = specs[0]
     rows = st.read_rows([ROOT / spec.output / "results.csv" for spec in specs])
     summaries = st.summarize(rows)
@@ -135,7 +137,7 @@ def follow_up(family, specs, kind, earlier=()):
     else:
         chosen = claim_points(summaries, first.task, first.encoding, straddling_only=kind == "seeds")
     for done in earlier:
-        if kind in ("rates", "moved"):
+        if kind != "seeds":  # a point checked, or extended, at another rate is not done
             chosen = {key: rate for key, rate in chosen.items() if done.chosen_rates.get(key) != rate}
         else:
             chosen = {key: rate for key, rate in chosen.items() if key not in done.chosen_rates}
