@@ -27,7 +27,8 @@ VERDICT_DEPTHS = (4, 8)
 # when the test split of the chosen configurations was read
 TEST_READINGS = ("MNIST flat: seeds 0-2 once, then seeds 3 and 4 once their follow-up had run; "
                  "MNIST rows: depth 4 once, after its follow-ups, depths 1 and 2 once, when "
-                 "their study had ended, and once more when its rate-grid extension's follow-ups had ended; Tiny Shakespeare: depth 4 once, after its seeds follow-up, and "
+                 "their study had ended, once more when its rate-grid extension's follow-ups had ended, and depth 8 once, "
+                 "after its follow-ups; Tiny Shakespeare: depth 4 once, after its seeds follow-up, and "
                  "depths 1 and 2 (with the smallest LSTM's new rate) once, when their study had ended, "
                  "then the seeds 3 and 4 of their follow-up once they had run")
 
