@@ -30,7 +30,7 @@ TEST_READINGS = ("MNIST flat: seeds 0-2 once, then seeds 3 and 4 once their foll
                  "their study had ended, once more when its rate-grid extension's follow-ups had ended, and depth 8 once, "
                  "after its follow-ups; Tiny Shakespeare: depth 4 once, after its seeds follow-up, and "
                  "depths 1 and 2 (with the smallest LSTM's new rate) once, when their study had ended, "
-                 "then the seeds 3 and 4 of their follow-up once they had run")
+                 "then the seeds 3 and 4 of their follow-up once they had run, and depth 8 once, after its follow-ups")
 
 
 def fmt(value, metric, sign=False):
