@@ -7,6 +7,7 @@ import pytest
 from scipy import io
 
 from relax_keras import data
+from relax_keras.data import cifar_pickle
 from relax_keras.data import idx
 from relax_keras.data import sources
 
@@ -202,12 +203,56 @@ def test_tfds_asked_for_offline_fails_at_once(tmp_path):
 
 
 def write_cifar_batches(directory, per_batch, rng):
+    """Writes batches laid out as the official ones (protocol 2, Python int labels)."""
     import pickle
 
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
         rows = rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8)
+        batch = {b"batch_label": name.encode(), b"labels": rng.integers(0, 10, per_batch).tolist(),
+                 b"data": rows, b"filenames": [b"x.png"] * per_batch}
         with open(directory / name, "wb") as file:
-            pickle.dump({b"data": rows, b"labels": list(rng.integers(0, 10, per_batch))}, file)
+            pickle.dump(batch, file, protocol=2)
+
+
+class _RunsCode:
+    """A pickle payload: unpickling it calls `marker.touch()`, as a crafted batch could run
+    `os.system`."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import pathlib
+
+        return pathlib.Path.touch, (pathlib.Path(self.marker),)
+
+
+def test_cifar10_reader_refuses_a_batch_that_would_run_code(tmp_path):
+    import pickle
+
+    write_cifar_batches(tmp_path, 10, np.random.default_rng(0))
+    marker = tmp_path / "code_ran"
+    with open(tmp_path / "data_batch_1", "wb") as file:
+        pickle.dump({b"data": _RunsCode(marker), b"labels": [0]}, file)
+    with pytest.raises(ValueError, match="data_batch_1 is not a CIFAR-10 batch file: .* refuses the global 'pathlib"):
+        data.load_image_arrays("cifar10", "train", local_dir=tmp_path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("batch, problem", [
+    ({b"data": np.full((2, 3072), 300, np.int32), b"labels": [0, 1]}, r"values in \[300, 300\], expected \[0, 255\]"),
+    ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [1.5, 2.7]}, "`labels` is float64"),
+    ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0, 10]}, r"expected 0 ... 9"),
+    ({b"data": np.zeros((2, 3071), np.uint8), b"labels": [0, 1]}, r"expected integer \(n, 3072\)"),
+    ([1, 2], "holds a list, not a dict"),
+])
+def test_cifar10_reader_refuses_values_the_official_files_cannot_hold(tmp_path, batch, problem):
+    import pickle
+
+    with open(tmp_path / "test_batch", "wb") as file:
+        pickle.dump(batch, file, protocol=2)
+    with pytest.raises(ValueError, match=problem):
+        cifar_pickle.read_cifar_batches(tmp_path / "test_batch")
 
 
 def test_cifar10_reads_the_official_python_batches(tmp_path):
