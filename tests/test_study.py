@@ -299,3 +299,24 @@ def test_distributed_study_on_loopback_runs_every_trial_once(tmp_path, shared_da
     ran_by = {json.loads(path.read_text())["tuner_id"]
               for path in (tmp_path / "runs" / "tiny").glob("trial_*/record.json")}
     assert ran_by == {"tuner0", "tuner1"}
+
+
+CONFIRM_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("confirm_*.json"))
+
+
+@pytest.mark.parametrize("path", CONFIRM_SPECS, ids=lambda p: p.name)
+def test_confirmatory_specifications_fix_everything_and_use_fresh_seeds(path):
+    spec = StudySpec.from_file(path)
+    points = study.study_points(spec)
+    assert set(points) == set(spec.chosen_rates) and not spec.extends_rates  # no selection
+    assert min(spec.seeds) >= 10 and spec.output == f"tuning/results/confirm/{spec.name}"
+    exploratory = [StudySpec.from_file(p) for p in STUDY_SPECS]
+    assert not {s for e in exploratory for s in e.seeds} & set(spec.seeds)
+    study_steps = {e.steps for e in exploratory if (e.task, e.encoding) == (spec.task, spec.encoding)
+                   and e.output.startswith("tuning/results/") and "length_check" not in e.output}
+    (length,) = study_steps
+    assert spec.steps == (length if spec.name.endswith("_1x") else 2 * length)
+    for point in points.values():
+        model = tasks.get(spec.task).build(point.model, spec.encoding, point.weight_sets, point.repeats,
+                                           point.budget, 1e-3)
+        assert model.count_params() <= point.budget

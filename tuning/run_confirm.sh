@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The confirmatory study (tuning/results/confirm/PLAN.md), run from the commit that
+# pre-registered it (tuning/results/confirm/COMMIT) in a worktree of its own beside this
+# checkout, so that later changes of the package cannot touch it. Rerun to resume: the
+# trial records committed here are copied into the worktree first.
+#   bash tuning/run_confirm.sh           # run (or resume) the specs in the plan's order
+#   bash tuning/run_confirm.sh --sync    # copy the worktree's records and results back here
+set -euo pipefail
+cd "$(dirname "$0")/.."
+here=$PWD
+commit=$(cat tuning/results/confirm/COMMIT)
+worktree=${CONFIRM_WORKTREE:-$(dirname "$here")/relax-keras-confirm}
+specs=(confirm_mnist_flat confirm_mnist_rows confirm_shakespeare
+       confirm_mnist_flat_1x confirm_mnist_rows_1x confirm_shakespeare_1x)
+if [ "${1:-}" = "--sync" ]; then
+  for name in "${specs[@]}"; do
+    for folder in "tuning/studies/$name" "tuning/results/confirm/$name"; do
+      if [ -d "$worktree/$folder" ]; then mkdir -p "$folder"; cp -r "$worktree/$folder/." "$folder/"; fi
+    done
+  done
+  exit 0
+fi
+if [ ! -d "$worktree" ]; then git worktree add --detach "$worktree" "$commit"; fi
+if [ "$(git -C "$worktree" rev-parse HEAD)" != "$(git rev-parse "$commit^{commit}")" ]; then
+  echo "The worktree $worktree is not at the pre-registered commit $commit." >&2
+  exit 1
+fi
+for name in "${specs[@]}"; do  # what earlier sessions committed; the worktree's own newer files stay
+  if [ -d "tuning/studies/$name" ]; then
+    mkdir -p "$worktree/tuning/studies/$name"; cp -rn "tuning/studies/$name/." "$worktree/tuning/studies/$name/"
+  fi
+done
+cd "$worktree"
+bash tuning/run_studies.sh $(printf "tuning/specs/%s.json " "${specs[@]}")
