@@ -24,6 +24,16 @@ def non_negative(name, value):
     return float(value)
 
 
+def fraction(name, value):
+    """Returns `value` as a `float`, or raises `ValueError` if it is not a number in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a number in "
+            f"[0, 1), got {value!r}."
+        )
+    return float(value)
+
+
 def one_of(name, value, choices):
     """Returns `value`, or raises `ValueError` if it is not one of `choices`."""
     if value not in choices:

@@ -11,6 +11,8 @@ from relax_keras import ReLaXBlock
 from relax_keras.activations import KERAS_ELEMENTWISE
 from relax_keras.activations import PHYSICAL_ACTIVATIONS
 
+pytestmark = pytest.mark.tensorflow  # the fused engine is TensorFlow's
+
 ACTIVATIONS = sorted(KERAS_ELEMENTWISE) + sorted(PHYSICAL_ACTIVATIONS)
 
 
@@ -53,11 +55,10 @@ def test_fused_engine_equals_automatic_gradients(kwargs, call):
     rng = np.random.default_rng(len(str(kwargs)))
     shape = (3, 5) if call["static"] else (3, call["length"], 5)
     inputs = (0.5 * rng.standard_normal(shape)).astype("float32")
-    fused, scanned = ReLaXBlock(6, **kwargs), ReLaXBlock(6, **kwargs)
-    scanned._engine = "scan"
+    fused, scanned = ReLaXBlock(6, engine="fused", **kwargs), ReLaXBlock(6, engine="scan", **kwargs)
     fused(inputs), scanned(inputs)
     scanned.set_weights(fused.get_weights())
-    assert (fused.engine, scanned.engine) == ("fused", "scan")
+    assert (fused.engine_for(training=True), scanned.engine_for(training=True)) == ("fused", "scan")
     initial_state = None
     if call["initial_state"]:
         initial_state = [0.5 * rng.standard_normal((3, 6)).astype("float32"),
@@ -102,7 +103,7 @@ def test_activation_mixing_units_trains_with_correct_gradients(activation):
     block = ReLaXBlock(6, weight_sets=3, repeats=1, activation=activation,
                        bias_initializer="random_normal")
     block(inputs)
-    assert block.engine == "scan"
+    assert block.engine_for(training=True) == "scan"
     with tf.GradientTape(persistent=True) as tape:
         loss = tf.reduce_sum(tf.sin(block(inputs)))
         expected_loss = tf.reduce_sum(tf.sin(reference_static(block, inputs)))
@@ -116,9 +117,8 @@ def test_activation_mixing_units_trains_with_correct_gradients(activation):
 
 
 def test_fused_engine_refuses_an_activation_mixing_units():
-    block = ReLaXBlock(4, weight_sets=2, activation="softmax")
-    block._engine = "fused"
-    with pytest.raises(ValueError, match="fused engine needs the TensorFlow backend and an element-wise"):
+    block = ReLaXBlock(4, weight_sets=2, activation="softmax", engine="fused")
+    with pytest.raises(ValueError, match="engine='fused', which needs an element-wise deterministic activation"):
         block(np.zeros((2, 3), "float32"))
 
 
@@ -126,7 +126,23 @@ def test_node_noise_runs_on_the_scan_engine():
     from relax_keras.nonideal import NodeNoise
 
     block = ReLaXBlock(4, weight_sets=2, activation=NodeNoise("tanh", additive_stddev=0.1))
-    assert block.engine == "scan"
+    assert block.engine_for(training=True) == "scan"
+
+
+def test_auto_engine_trains_fused_and_infers_with_the_scan_engine():
+    block = ReLaXBlock(4, weight_sets=2)
+    assert (block.engine, block.engine_for(training=True), block.engine_for(training=False)) == (
+        "auto", "fused", "scan")
+    assert block.engine_for(training=True, mask=np.ones((2, 3), bool)) == "scan"
+    assert ReLaXBlock(4, recurrent_dropout=0.2).engine_for(training=True) == "scan"
+
+
+def test_forcing_the_fused_engine_where_it_cannot_run_is_a_clear_error():
+    block = ReLaXBlock(4, weight_sets=2, engine="fused")
+    with pytest.raises(ValueError, match="engine='fused', which needs no mask"):
+        block(np.zeros((2, 3, 5), "float32"), mask=np.ones((2, 3), bool))
+    with pytest.raises(ValueError, match="`engine`, expected one of \\['auto', 'fused', 'scan'\\], got 'cudnn'"):
+        ReLaXBlock(4, engine="cudnn")
 
 
 def test_mixed_bfloat16_weight_gradients_stay_close_to_float32():
@@ -134,7 +150,7 @@ def test_mixed_bfloat16_weight_gradients_stay_close_to_float32():
     inputs = np.random.default_rng(0).standard_normal((8, 64, 5)).astype("float32")
     gradients = {}
     for policy in ("float32", "mixed_bfloat16"):
-        block = ReLaXBlock(16, weight_sets=2, repeats=2, dtype=policy)
+        block = ReLaXBlock(16, weight_sets=2, repeats=2, dtype=policy, engine="fused")
         block(inputs)
         if policy == "float32":
             weights = block.get_weights()

@@ -32,19 +32,30 @@ def test_every_feasible_point_fits_the_budget(weight_sets, repeats):
     assert model.count_params() <= 30_000
 
 
-def test_fixed_depth_derives_repeats_and_rejects_non_divisors():
-    hypermodel = ReLaXHyperModel("mnist", param_budget=30_000, depth=8, weight_sets=[1, 2, 3, 4])
+def test_fixed_depth_derives_repeats_and_searches_only_its_divisors():
+    hypermodel = ReLaXHyperModel("mnist", param_budget=30_000, depth=4, weight_sets=[1, 2, 3, 4, 8])
+    assert hypermodel.weight_sets == [1, 2, 4]
     block = hypermodel.build(fixed(weight_sets=4)).get_layer("relax_block")
-    assert (block.weight_sets, block.repeats) == (4, 2)
-    with pytest.raises(keras_tuner.errors.FailedTrialError, match="does not divide the fixed depth 8"):
-        hypermodel.build(fixed(weight_sets=3))
+    assert (block.weight_sets, block.repeats) == (4, 1)
 
 
-def test_infeasible_point_is_a_failed_trial():
-    hypermodel = ReLaXHyperModel("shakespeare", param_budget=3_305, weight_sets=[1, 8])
-    assert hypermodel.build(fixed(weight_sets=1)).count_params() <= 3_305
-    with pytest.raises(keras_tuner.errors.FailedTrialError, match="smallest feasible budget"):
-        hypermodel.build(fixed(weight_sets=8))
+def test_the_search_space_holds_only_points_that_fit_the_budget():
+    assert ReLaXHyperModel("shakespeare", param_budget=3_305, weight_sets=[1, 8]).weight_sets == [1]
+    with pytest.raises(ValueError, match=r"No value of `weight_sets` \[8\] divides depth=None and fits param_budget=3305"):
+        ReLaXHyperModel("shakespeare", param_budget=3_305, weight_sets=[8])
+
+
+def test_no_trial_of_a_fixed_depth_search_fails(tmp_path):
+    """The issue's case: depth 4 with the default L_W choices (8 among them)."""
+    hypermodel = ReLaXHyperModel("mnist", param_budget=30_000, depth=4)
+    tuner = keras_tuner.RandomSearch(hypermodel, max_trials=6, directory=tmp_path, project_name="space", seed=1)
+    for _ in range(6):
+        trial = tuner.oracle.create_trial("tuner0")
+        if trial.status != "RUNNING":
+            break
+        hypermodel.build(trial.hyperparameters)  # raises if a point cannot be built
+        tuner.oracle.end_trial(trial)
+    assert {t.hyperparameters["weight_sets"] for t in tuner.oracle.trials.values()} <= {1, 2, 4}
 
 
 def test_fixed_overrides_reach_the_model():
@@ -139,7 +150,8 @@ def test_distributed_search_runs_every_trial_once(shared_data, tmp_path, free_po
     assert len(set(ran_by)) == 4
 
 
-JOB_SPECS = sorted(p for p in (ROOT_DIR / "tuning" / "specs").glob("*.json") if not p.name.startswith("study_"))
+JOB_SPECS = sorted(p for p in (ROOT_DIR / "tuning" / "specs").glob("*.json")
+             if not p.name.startswith(("study_", "confirm_")))
 
 
 @pytest.mark.parametrize("spec", JOB_SPECS, ids=lambda p: p.name)
@@ -225,7 +237,7 @@ def test_a_budget_the_search_cannot_fit_is_one_clear_error(shared_data, tmp_path
     argv[argv.index("--budget") + 1] = "50"
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "error: The search's default point does not fit" in err and "smallest feasible budget" in err
+    assert "error: No value of `weight_sets` [1, 2, 4, 8] divides depth=None and fits param_budget=50" in err
     assert "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing written
 

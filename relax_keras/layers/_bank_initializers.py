@@ -62,7 +62,8 @@ def bank_initializer(initializer):
             )
             return per_set(shape, dtype=dtype)
         if isinstance(initializer, DETERMINISTIC):
-            return ops.broadcast_to(initializer(set_shape, dtype=dtype), shape)
+            # a copy per set, not a broadcast view: PyTorch cannot update a view in place
+            return ops.stack([initializer(set_shape, dtype=dtype)] * sets)
         if isinstance(initializer, keras.initializers.RandomNormal | keras.initializers.RandomUniform
                       | keras.initializers.TruncatedNormal):
             return initializer(shape, dtype=dtype)

@@ -40,17 +40,31 @@ class NodeNoise(keras.layers.Layer):
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, inputs, training=None):
+        if not self.is_noisy(training):
+            return self.activation(inputs)
+        return self.apply_noise(inputs, self.draw_noise(ops.shape(inputs), inputs.dtype))
+
+    def is_noisy(self, training):
+        """Whether the noise is on in this call."""
+        return bool((training or self.at_inference) and (self.additive_stddev or self.multiplicative_stddev))
+
+    def draw_noise(self, shape, dtype):
+        """Draws the standard normal noise `(e1, e2)` of the nodes, each of `shape`.
+
+        A block draws every step's noise at once, before its loop: a symbolic loop
+        (`lax.scan` on JAX) cannot advance the seed generator inside its body.
+        """
+        return (keras.random.normal(shape, dtype=dtype, seed=self.seed_generator),
+                keras.random.normal(shape, dtype=dtype, seed=self.seed_generator))
+
+    def apply_noise(self, inputs, noise):
+        """Returns `phi(inputs)` with the node noise `noise = (e1, e2)` of `draw_noise`."""
         outputs = self.activation(inputs)
-        if not (training or self.at_inference):
-            return outputs
+        multiplicative, additive = noise
         if self.multiplicative_stddev:
-            outputs = outputs * (1.0 + keras.random.normal(
-                ops.shape(outputs), stddev=self.multiplicative_stddev,
-                dtype=outputs.dtype, seed=self.seed_generator))
+            outputs = outputs * (1.0 + self.multiplicative_stddev * multiplicative)
         if self.additive_stddev:
-            outputs = outputs + keras.random.normal(
-                ops.shape(outputs), stddev=self.additive_stddev,
-                dtype=outputs.dtype, seed=self.seed_generator)
+            outputs = outputs + self.additive_stddev * additive
         return outputs
 
     def get_config(self):

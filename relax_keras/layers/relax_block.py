@@ -1,16 +1,20 @@
+import types
+
 import keras
 from keras import ops
 
 from relax_keras.layers import _scan
 from relax_keras.layers._precision import warn_if_bfloat16_is_emulated
+from relax_keras.layers.node_noise import NodeNoise
 from relax_keras.activations import is_elementwise
 from relax_keras.schedules import most_steps_per_set
 from relax_keras.layers.switch_cell import SwitchCell
+from relax_keras._validation import fraction
 from relax_keras._validation import one_of
 from relax_keras._validation import positive_int
 
 INJECTION_MODES = ("every", "first")
-ENGINES = ("fused", "scan")
+ENGINES = ("auto", "fused", "scan")
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
@@ -38,18 +42,30 @@ class ReLaXBlock(keras.layers.Layer):
     Dense layers. The input projection `u @ U` is one matmul for all steps, and the
     steps run in one symbolic loop, so the graph does not grow with `T` or depth.
 
-    Two engines run the steps, chosen per call:
+    Two engines run the steps (`engine`; `"auto"` chooses per call):
 
-    - `"fused"` (TensorFlow, an activation known to act on each unit alone: Keras's
-      element-wise activations, `"sin2"`, `"saturable_absorber"`): a loop with a
-      hand-written gradient (`relax_keras.layers._fused`), each weight set's gradient one
-      matmul over the steps that used it. The fast path.
-    - `"scan"` (every other case: other backends, activations that mix units such
-      as softmax, stochastic ones such as `NodeNoise`, your own callables):
-      `relax_keras.layers._scan.scan` with automatic gradients, in `keras.ops` only. The
-      reference the fused engine is tested against.
+    - `"fused"`: a TensorFlow loop with a hand-written gradient
+      (`relax_keras.layers._fused`), each weight set's gradient one matmul over the
+      steps that used it. The fast path for training. It needs the TensorFlow backend
+      and an activation known to act on each unit alone, deterministically (Keras's
+      element-wise activations, `"sin2"`, `"saturable_absorber"`), and takes no mask
+      and no recurrent dropout.
+    - `"scan"`: `relax_keras.layers._scan.scan` with automatic gradients, in
+      `keras.ops` only: every backend, every activation (softmax, `NodeNoise`, your
+      own callables), masks. The reference the fused engine is tested against.
 
+    `"auto"` runs the fused engine where it applies and the call trains (`fit`), and
+    the scan engine otherwise: inference (`predict`, `evaluate`, `model.export`,
+    TFLite) is traced without the fused engine's custom gradient, so it exports.
     Both give the same outputs and gradients; `unroll` applies to both.
+
+    Masks (`Embedding(mask_zero=True)`, `Masking`): a masked element is a time slot in
+    which the hardware does not clock the layer: the node state AND the switch
+    schedule's step counter stay where they were, so a padded sequence (left or right
+    padding) gives exactly the unpadded sequence's output, as `keras.layers.SimpleRNN`
+    does. With `return_sequences`, a masked element's output is the last state (zeros
+    before the first unmasked element, or with `zero_output_for_mask=True`). Static
+    inputs take no mask.
 
     Args:
         units: Positive integer, the number of nodes N.
@@ -84,11 +100,32 @@ class ReLaXBlock(keras.layers.Layer):
             applied once per evaluation to the weight sets before the steps run:
             device non-idealities such as `relax_keras.nonideal.ProgrammingNoise`
             and `relax_keras.nonideal.Quantization`. Default: `()`.
+        go_backwards: Boolean, whether to run the sequence backwards and return the
+            reversed sequence (as Keras RNN layers; `keras.layers.Bidirectional`
+            uses it). Sequences only. Default: `False`.
+        stateful: Boolean, whether the last state `[h, k]` of each sample in a batch
+            is the first state of the same sample in the next batch (the batch size
+            must be fixed: `keras.Input(..., batch_size=B)`); `reset_state()` sets it
+            back to zeros. Sequences only. Default: `False`.
+        dropout: Float in [0, 1), the fraction of input features dropped, the same
+            ones at every step (as `SimpleRNN`). Training only. Default: `0.0`.
+        recurrent_dropout: Float in [0, 1), the fraction of nodes dropped from the
+            state fed back through the weight set, the same ones at every step (as
+            `SimpleRNN`). Training only; runs on the scan engine. Default: `0.0`.
+        seed: Integer or `None`, the seed of the dropout masks. Default: `None`.
+        zero_output_for_mask: Boolean, whether a masked element's output (with
+            `return_sequences`) is zeros rather than the last state.
+            Default: `False`.
+        engine: `"auto"`, `"fused"` or `"scan"`, the engine that runs the steps (see
+            above); forcing `"fused"` where it cannot run is an error. Default: `"auto"`.
 
     Call arguments:
         inputs: A 2D tensor `(batch, d)` or a 3D tensor `(batch, T, d)`.
         initial_state: Optional list `[h, k]` (sequences only) to continue from,
             e.g. the final state of an earlier call with `return_state=True`.
+        mask: Optional boolean tensor `(batch, T)` (sequences only): `False` marks
+            an element that does not clock the layer (see above).
+        training: Boolean, whether the call trains (dropout, noise, the engine).
 
     Input shape:
         `(batch, d)` or `(batch, T, d)`.
@@ -131,6 +168,13 @@ class ReLaXBlock(keras.layers.Layer):
         return_state=False,
         unroll=False,
         weight_programming=(),
+        go_backwards=False,
+        stateful=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        zero_output_for_mask=False,
+        engine="auto",
         **kwargs,
     ):
         if kwargs.get("name") is None:  # Keras would derive "re_la_x_block"
@@ -157,7 +201,16 @@ class ReLaXBlock(keras.layers.Layer):
         )
         self._input_injection = one_of("input_injection", input_injection, INJECTION_MODES)
         self._steps_per_input = positive_int("steps_per_input", steps_per_input)
+        self.engine = one_of("engine", engine, ENGINES)
+        self.dropout = fraction("dropout", dropout)
+        self.recurrent_dropout = fraction("recurrent_dropout", recurrent_dropout)
         super().__init__(**kwargs)
+        self.supports_masking = True
+        self.go_backwards = bool(go_backwards)
+        self.stateful = bool(stateful)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed) if dropout or recurrent_dropout else None
         self.cell = cell
         self.return_sequences = return_sequences
         self.return_state = return_state
@@ -169,7 +222,7 @@ class ReLaXBlock(keras.layers.Layer):
         self.static_input = None
         self.input_features = None
         self.input_bias = None
-        self._engine = None  # "fused", "scan", or None: chosen per call (see the docstring)
+        self._state_variables = types.SimpleNamespace(variables=None)  # not tracked: see `build`
 
     units = property(lambda self: self.cell.units)
     weight_sets = property(lambda self: self.cell.weight_sets)
@@ -196,12 +249,15 @@ class ReLaXBlock(keras.layers.Layer):
         warn_if_bfloat16_is_emulated(self.compute_dtype)
         self.static_input = len(input_shape) == 2
         self.input_features = input_shape[-1]
-        if self.static_input and self.steps_per_input != 1:
-            raise ValueError(
-                f"Layer '{self.name}': `steps_per_input` applies to sequence inputs "
-                f"only, got steps_per_input={self.steps_per_input} with a static input "
-                f"of shape {tuple(input_shape)}; use `repeats` to set the depth."
-            )
+        if self.static_input:
+            for name in ("steps_per_input", "go_backwards", "stateful"):
+                if getattr(self, name) != (1 if name == "steps_per_input" else False):
+                    raise ValueError(
+                        f"Layer '{self.name}': `{name}` applies to sequence inputs only, got "
+                        f"{name}={getattr(self, name)} with a static input of shape "
+                        f"{tuple(input_shape)}" + ("; use `repeats` to set the depth." if name ==
+                                                  "steps_per_input" else ".")
+                    )
         self.cell.build((None, input_shape[-1]))
         if self.static_input and self.use_bias:
             self.input_bias = self.add_weight(
@@ -211,11 +267,52 @@ class ReLaXBlock(keras.layers.Layer):
                 regularizer=self.cell.bias_regularizer,
                 constraint=self.cell.bias_constraint,
             )
+        if self.stateful:
+            if input_shape[0] is None:
+                raise ValueError(
+                    f"Layer '{self.name}' is stateful, which needs a fixed batch size, got "
+                    f"inputs of shape {tuple(input_shape)}; pass `batch_size` to `keras.Input`."
+                )
+            # Plain variables, outside the layer's weights (as Keras RNN layers keep theirs):
+            # a stateful block has the weights of the same block without state.
+            self._state_variables.variables = [
+                keras.Variable(ops.zeros((input_shape[0], self.units)), trainable=False,
+                               dtype=self.variable_dtype, name="state"),
+                keras.Variable(ops.zeros((input_shape[0], 1), "int32"), trainable=False, dtype="int32",
+                               name="step"),
+            ]
 
-    def call(self, inputs, initial_state=None, training=None):
-        self._check_call(inputs, initial_state)
+    @property
+    def states(self):
+        """A stateful block's state `[h, k]` (variables), or `None`."""
+        return self._state_variables.variables
+
+    def reset_state(self):
+        """Sets a stateful block's state `[h, k]` back to zeros."""
+        if not self.stateful:
+            raise AttributeError(f"Layer '{self.name}' is not stateful.")
+        for variable in self.states or ():
+            variable.assign(ops.zeros(variable.shape, variable.dtype))
+
+    reset_states = reset_state  # the name Keras 2 RNN layers used
+
+    def call(self, inputs, initial_state=None, mask=None, training=None):
+        self._check_call(inputs, initial_state, mask)
+        if self.static_input:
+            mask = None
+        else:
+            if self.go_backwards:
+                inputs = ops.flip(inputs, axis=1)
+                mask = None if mask is None else ops.flip(mask, axis=1)
+            if initial_state is None and self.stateful:
+                initial_state = list(self.states)
+        engine = self.engine_for(training, mask)
         cell = self.cell
         dtype = self.compute_dtype
+        if self.dropout and training:
+            kept = keras.random.dropout(ops.ones_like(inputs[:, 0] if not self.static_input else inputs),
+                                        self.dropout, seed=self.seed_generator)
+            inputs = inputs * (kept if self.static_input else kept[:, None])
         bank, bank_bias = self.programmed_weights(training)
         bank = ops.cast(bank, dtype)
         bank_bias = None if bank_bias is None else ops.cast(bank_bias, dtype)
@@ -224,6 +321,7 @@ class ReLaXBlock(keras.layers.Layer):
             projected = ops.matmul(ops.transpose(inputs, (1, 0, 2)), ops.cast(cell.kernel, dtype))
         else:
             projected = ops.matmul(inputs, ops.cast(cell.kernel, dtype))  # (B, [T,] N)
+        keep = None
         if self.static_input:
             first = projected  # the input layer's bias c is in h[0] only, not in u[k] @ U
             if self.input_bias is not None:
@@ -238,51 +336,76 @@ class ReLaXBlock(keras.layers.Layer):
                 state, step = cell.get_initial_state(ops.shape(inputs)[0])
             else:
                 state, step = initial_state
-            step = ops.cast(step, "int32")[0, 0]
+                state = ops.cast(state, dtype)
+            step = ops.cast(step, "int32")
             steps_per_element = self.steps_per_input
             if not time_major_first:
                 projected = ops.transpose(projected, (1, 0, 2))
             step_inputs = self._inputs_per_step(projected)  # (K, B, N)
             injected = None
             num_steps = step_inputs.shape[0] or ops.shape(step_inputs)[0]
+            if mask is None:
+                step = step[0, 0]  # every sample at the same step
+            else:
+                keep = ops.repeat(ops.transpose(ops.cast(mask, "bool")), steps_per_element, axis=0)  # (K, B)
+        if keep is None:
+            counters = step + ops.arange(num_steps, dtype="int32")  # (K,)
+            final_step = ops.broadcast_to(ops.reshape(step + num_steps, (1, 1)), (ops.shape(state)[0], 1))
+        else:  # each sample's counter advances at its unmasked steps only
+            clocked = ops.cast(keep, "int32")
+            counters = step[:, 0] + ops.cumsum(clocked, axis=0) - clocked  # (K, B)
+            final_step = step + ops.sum(clocked, axis=0)[:, None]
         schedule = ops.convert_to_tensor(self.schedule_positions, dtype="int32")
-        weight_sets = ops.take(schedule, ops.mod(step + ops.arange(num_steps, dtype="int32"), self.depth))
-        if self.engine == "fused":
+        weight_sets = ops.take(schedule, ops.mod(counters, self.depth))
+        if engine == "fused":
             from_start = self.static_input or initial_state is None  # step 0 of the schedule
             state, states = self._fused_steps(
                 state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps, from_start)
         else:
             state, states = self._scanned_steps(
-                state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps)
-        sequence = None
+                state, step_inputs, injected, bank, bank_bias, weight_sets, keep, num_steps, training)
+        if self.stateful:
+            self.states[0].assign(ops.cast(state, self.states[0].dtype))
+            self.states[1].assign(final_step)
+        output = state
         if self.return_sequences:
             # the state after the last switched step of each element
             states = states[steps_per_element - 1 :: steps_per_element]
-            sequence = ops.transpose(states, (1, 0, 2))
-        output = sequence if self.return_sequences else state
+            output = ops.transpose(states, (1, 0, 2))
+            if mask is not None:
+                shown = mask if self.zero_output_for_mask else ops.cumsum(ops.cast(mask, "int32"), axis=1) > 0
+                output = ops.where(ops.cast(shown, "bool")[:, :, None], output, ops.zeros_like(output))
         if not self.return_state:
             return output
-        final_step = step + num_steps
-        final_step = ops.broadcast_to(ops.reshape(final_step, (1, 1)), (ops.shape(state)[0], 1))
         return [output, state, final_step]
 
-    @property
-    def engine(self):
-        """The engine that runs the steps: `"fused"` or `"scan"` (see the docstring)."""
-        fused_applies = keras.backend.backend() == "tensorflow" and is_elementwise(self.activation)
-        if self._engine is None:
-            return "fused" if fused_applies else "scan"
-        one_of("engine", self._engine, ENGINES)
-        if self._engine == "fused" and not fused_applies:
-            raise ValueError(
-                f"Layer '{self.name}': the fused engine needs the TensorFlow backend and an "
-                f"element-wise activation, got backend {keras.backend.backend()!r} and "
-                f"activation {self.activation!r}."
-            )
-        return self._engine
+    def compute_mask(self, inputs, mask=None):
+        if mask is None or not self.return_sequences or len(inputs.shape) == 2:
+            return [None, None, None] if self.return_state else None
+        return [mask, None, None] if self.return_state else mask
 
-    def _check_call(self, inputs, initial_state):
-        """Raises `ValueError` for inputs or states this built block cannot run."""
+    def engine_for(self, training=None, mask=None):
+        """The engine that runs a call: `"fused"` or `"scan"` (see the docstring)."""
+        fused_needs = {
+            "the TensorFlow backend": keras.backend.backend() == "tensorflow",
+            "an element-wise deterministic activation": is_elementwise(self.activation),
+            "no mask": mask is None,
+            "no recurrent dropout in training": not (self.recurrent_dropout and training),
+        }
+        if self.engine == "auto":
+            return "fused" if training and all(fused_needs.values()) else "scan"
+        missing = [need for need, met in fused_needs.items() if not met]
+        if self.engine == "fused" and missing:
+            raise ValueError(
+                f"Layer '{self.name}' has engine='fused', which needs {', '.join(missing)}; this "
+                f"call has backend {keras.backend.backend()!r}, activation {self.activation!r}, "
+                f"mask {'given' if mask is not None else None}, recurrent_dropout "
+                f"{self.recurrent_dropout}. Use engine='auto' or 'scan'."
+            )
+        return self.engine
+
+    def _check_call(self, inputs, initial_state, mask=None):
+        """Raises `ValueError` for inputs, states or masks this built block cannot run."""
         shape = tuple(inputs.shape)
         expected = ("(batch, {})" if self.static_input else "(batch, steps, {})").format(
             self.input_features)
@@ -300,6 +423,11 @@ class ReLaXBlock(keras.layers.Layer):
             raise ValueError(
                 f"Layer '{self.name}' has `unroll=True`, which needs the sequence length "
                 f"when the model is built, got `inputs` of shape {shape}."
+            )
+        if mask is not None and not self.static_input and len(tuple(mask.shape)) != 2:
+            raise ValueError(
+                f"Layer '{self.name}' expects a `mask` of shape (batch, steps) for inputs of "
+                f"shape {shape}, got a mask of shape {tuple(mask.shape)}."
             )
         if initial_state is None:
             return
@@ -330,17 +458,40 @@ class ReLaXBlock(keras.layers.Layer):
             schedule=self.schedule_positions if from_start else None, unroll=self.unroll)
         return result if self.return_sequences else (result, None)
 
-    def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps):
-        xs = {"set": weight_sets}  # (K,)
+    def _scanned_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, keep, num_steps,
+                       training):
+        """Runs the steps with `keras.ops`; `weight_sets` is `(K,)`, or `(K, B)` (one set per
+        sample, with a mask) with `keep` `(K, B)`, whether each sample's step is clocked."""
+        xs = {"set": weight_sets}
         if step_inputs is not None:
             xs["input"] = step_inputs
+        if keep is not None:
+            xs["keep"] = keep
+        activation = self.activation
+        noisy = isinstance(activation, NodeNoise) and activation.is_noisy(training)
+        if noisy:  # drawn before the loop: the loop body cannot advance a seed (JAX)
+            xs["noise"] = activation.draw_noise((num_steps, *ops.shape(state)), state.dtype)
+        dropped = None
+        if self.recurrent_dropout and training:
+            dropped = keras.random.dropout(ops.ones_like(state), self.recurrent_dropout,
+                                           seed=self.seed_generator)
 
         def advance(h, x):
-            # the active set gathered inside the step: no (K, N, N) sequence of kernels
-            kernel = ops.take(bank, x["set"], axis=0)
-            bias = None if bank_bias is None else ops.take(bank_bias, x["set"], axis=0)
-            h = self.cell.switched_step(h, x.get("input", injected), kernel, bias)
-            return h, h
+            fed_back = h if dropped is None else h * dropped
+            if keep is None:  # the active set gathered inside the step: no (K, N, N) kernels
+                z = ops.matmul(fed_back, ops.take(bank, x["set"], axis=0))
+            else:  # each sample's own set: all sets' products, then each sample's
+                products = ops.einsum("bn,snm->bsm", fed_back, bank)
+                z = ops.take_along_axis(products, x["set"][:, None, None], axis=1)[:, 0]
+            if bank_bias is not None:
+                z = z + ops.take(bank_bias, x["set"], axis=0)
+            given = x.get("input", injected)
+            if given is not None:
+                z = z + given
+            new = activation.apply_noise(z, x["noise"]) if noisy else activation(z)
+            if keep is not None:
+                new = ops.where(x["keep"][:, None], new, h)
+            return new, new
 
         return _scan.scan(  # states: (K, B, N)
             advance, state, xs, num_steps, self.unroll,
@@ -369,22 +520,24 @@ class ReLaXBlock(keras.layers.Layer):
         padded = ops.stack([projected] + [ops.zeros_like(projected)] * (repeat - 1), axis=1)
         return ops.reshape(padded, (-1, *ops.shape(projected)[1:]))
 
-    def compute_output_spec(self, inputs, initial_state=None, training=None):
-        self._check_call(inputs, initial_state)
-        batch = inputs.shape[0]
+    def compute_output_shape(self, input_shape):
+        batch = input_shape[0]
         if self.return_sequences:
-            steps = self.depth if len(inputs.shape) == 2 else inputs.shape[1]
+            steps = self.depth if len(input_shape) == 2 else input_shape[1]
             output_shape = (batch, steps, self.units)
         else:
             output_shape = (batch, self.units)
-        output = keras.KerasTensor(output_shape, dtype=self.compute_dtype)
         if not self.return_state:
-            return output
-        return [
-            output,
-            keras.KerasTensor((batch, self.units), dtype=self.compute_dtype),
-            keras.KerasTensor((batch, 1), dtype="int32"),
-        ]
+            return output_shape
+        return [output_shape, (batch, self.units), (batch, 1)]
+
+    def compute_output_spec(self, inputs, initial_state=None, mask=None, training=None):
+        self._check_call(inputs, initial_state, mask)
+        shapes = self.compute_output_shape(tuple(inputs.shape))
+        if not self.return_state:
+            return keras.KerasTensor(shapes, dtype=self.compute_dtype)
+        dtypes = [self.compute_dtype, self.compute_dtype, "int32"]
+        return [keras.KerasTensor(shape, dtype=dtype) for shape, dtype in zip(shapes, dtypes)]
 
     def get_config(self):
         config = self.cell.get_config()
@@ -397,6 +550,13 @@ class ReLaXBlock(keras.layers.Layer):
                 "return_sequences": self.return_sequences,
                 "return_state": self.return_state,
                 "unroll": self.unroll,
+                "go_backwards": self.go_backwards,
+                "stateful": self.stateful,
+                "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout,
+                "seed": self.seed,
+                "zero_output_for_mask": self.zero_output_for_mask,
+                "engine": self.engine,
                 "weight_programming": [
                     keras.saving.serialize_keras_object(stage) for stage in self.weight_programming
                 ],

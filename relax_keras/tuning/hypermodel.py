@@ -11,8 +11,9 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
     Searches the number of weight sets L_W, the repetition length L_T (or derives it
     from a fixed depth D = L_W * L_T), the schedule, the activation and the learning
     rate; the width `units` is the largest whose whole model fits `param_budget`.
-    A point that cannot fit (or whose L_W does not divide a fixed depth) raises
-    `keras_tuner.errors.FailedTrialError`, KerasTuner's way to reject it.
+    The space holds feasible points only: the L_W values that divide a fixed depth
+    and whose bank fits the budget (checked when the hypermodel is made), so no
+    trial fails by construction.
 
     Args:
         task: str, a task of `relax_keras.tasks.TASKS`.
@@ -39,17 +40,30 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
         self.param_budget = positive_int("param_budget", param_budget)
         self.depth = None if depth is None else positive_int("depth", depth)
         self.encoding = one_of("encoding", encoding or self.task.encodings[0], self.task.encodings)
-        self.weight_sets = [positive_int("weight_sets", w) for w in weight_sets]
         self.repeats = [positive_int("repeats", r) for r in repeats]
+        candidates = [positive_int("weight_sets", w) for w in weight_sets]
+        feasible = [w for w in candidates if (self.depth is None or self.depth % w == 0) and self._fits(w)]
+        if not feasible:
+            raise ValueError(
+                f"No value of `weight_sets` {candidates} divides depth={self.depth} and fits "
+                f"param_budget={self.param_budget} for task {self.task.name!r}."
+            )
+        self.weight_sets = feasible
+
+    def _fits(self, weight_sets):
+        """Whether a model with `weight_sets` weight sets fits the budget (L_T does not
+        change the parameter count)."""
+        try:
+            self.task.build_relax(encoding=self.encoding, weight_sets=weight_sets, repeats=1,
+                                  param_budget=self.param_budget, learning_rate=1e-3)
+        except ValueError:
+            return False
+        return True
 
     def build(self, hp):
         weight_sets = hp.Choice("weight_sets", self.weight_sets, default=self.weight_sets[min(1, len(self.weight_sets) - 1)])
         if self.depth is None:
             repeats = hp.Choice("repeats", self.repeats, default=self.repeats[min(1, len(self.repeats) - 1)])
-        elif self.depth % weight_sets:
-            raise keras_tuner.errors.FailedTrialError(
-                f"weight_sets={weight_sets} does not divide the fixed depth {self.depth}."
-            )
         else:
             repeats = self.depth // weight_sets
         arguments = dict(
@@ -60,7 +74,4 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
             param_budget=self.param_budget,
             learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log", default=2e-3),
         )
-        try:
-            return self.task.build_relax(encoding=self.encoding, **arguments)
-        except ValueError as error:  # e.g. the budget cannot hold this many weight sets
-            raise keras_tuner.errors.FailedTrialError(str(error)) from error
+        return self.task.build_relax(encoding=self.encoding, **arguments)

@@ -65,11 +65,7 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
             been built, before anything is written (e.g. to record the job's settings).
     """
     keras.config.set_dtype_policy(policy)
-    hypermodel = ReLaXHyperModel(task, param_budget, depth=depth, encoding=encoding)
-    try:  # the default point, which KerasTuner builds first, before anything is written
-        hypermodel.build(keras_tuner.HyperParameters())
-    except keras_tuner.errors.FailedTrialError as error:
-        raise ValueError(f"The search's default point does not fit: {error} Give a larger budget.") from None
+    hypermodel = ReLaXHyperModel(task, param_budget, depth=depth, encoding=encoding)  # every point fits
     if before_search is not None:
         before_search()
     search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,

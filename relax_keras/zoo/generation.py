@@ -1,10 +1,12 @@
 """Text generation with a character-level model."""
 
+import keras
 import numpy as np
 import tensorflow as tf
 
 from relax_keras.layers.character_embedding import CharacterEmbedding
 from relax_keras._validation import non_negative
+from relax_keras._validation import positive_int
 
 
 def model_vocabulary(model):
@@ -45,17 +47,21 @@ def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100,
     if not prompt:
         raise ValueError("Received an invalid value for argument `prompt`: it is empty.")
     temperature = non_negative("temperature", temperature)
+    if not np.isfinite(temperature):
+        raise ValueError(f"Received an invalid value for argument `temperature`, expected a finite "
+                         f"number >= 0, got {temperature!r}.")
+    context = positive_int("context", context)
     if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= MOST_CHARACTERS:
         raise ValueError(f"Received an invalid value for argument `length`, expected an integer in "
                          f"[1, {MOST_CHARACTERS:,}], got {length!r}.")
     ids = list(vocabulary.encode(prompt, argument="prompt"))
     rng = np.random.default_rng(seed)
-    next_logits = tf.function(
-        lambda window: model(window, training=False)[0, -1],
-        input_signature=[tf.TensorSpec((1, None), tf.int32)],
-    )
+    next_logits = lambda window: model(window, training=False)[0, -1]
+    if keras.backend.backend() == "tensorflow":  # one graph for every window length
+        next_logits = tf.function(next_logits, input_signature=[tf.TensorSpec((1, None), tf.int32)])
     for _ in range(length):
-        logits = next_logits(tf.constant([ids[-context:]], tf.int32)).numpy().astype("float64")
+        window = np.array([ids[-context:]], "int32")
+        logits = keras.ops.convert_to_numpy(next_logits(window)).astype("float64")
         if temperature == 0:
             ids.append(int(np.argmax(logits)))
             continue
