@@ -63,7 +63,8 @@ def bank_initializer(initializer):
             return per_set(shape, dtype=dtype)
         if isinstance(initializer, DETERMINISTIC):
             # a copy per set, not a broadcast view: PyTorch cannot update a view in place
-            return ops.stack([initializer(set_shape, dtype=dtype)] * sets)
+            one = ops.expand_dims(initializer(set_shape, dtype=dtype), 0)
+            return ops.tile(one, (sets,) + (1,) * len(set_shape))
         if isinstance(initializer, keras.initializers.RandomNormal | keras.initializers.RandomUniform
                       | keras.initializers.TruncatedNormal):
             return initializer(shape, dtype=dtype)

@@ -1,0 +1,130 @@
+"""Every Keras 3 backend: the backend-neutral tests pass on JAX and PyTorch, a model saved
+on one backend loads on another with the same outputs, and data-parallel training gives
+the loss of one device (TensorFlow's MirroredStrategy, JAX's DataParallel). Each runs in
+its own process, since a process picks its backend (and devices) once."""
+
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OTHER_BACKENDS = ["jax", "torch"]
+# the test files written in `keras.ops` and NumPy only (TensorFlow-only tests in them are
+# marked `tensorflow` and skip with the reason)
+BACKEND_NEUTRAL_TESTS = ["tests/test_keras_rnn_layer.py", "tests/test_relax_block.py"]
+
+pytestmark = pytest.mark.slow
+
+
+def run_python(code, backend, **environment):
+    """Runs `code` in a fresh Python with `KERAS_BACKEND=backend`; returns its stdout."""
+    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3", **environment}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return result.stdout
+
+
+def needs(backend):
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"the {backend} backend is not installed (CI installs it: see .ci/run)")
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_backend_neutral_tests_pass(backend):
+    needs(backend)
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+                             *BACKEND_NEUTRAL_TESTS], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert " passed" in result.stdout.splitlines()[-1]
+
+
+SAVE = """
+import keras, numpy as np
+from relax_keras import ReLaXBlock
+keras.utils.set_random_seed(0)
+inputs = keras.Input((9,), dtype="int32")
+h = keras.layers.Embedding(12, 6, mask_zero=True)(inputs)
+h = keras.layers.Bidirectional(ReLaXBlock(8, weight_sets=2, repeats=2, schedule="cyclic"))(h)
+static = ReLaXBlock(5, weight_sets=3, repeats=1, input_injection="first")(h)
+model = keras.Model(inputs, keras.layers.Dense(3)(static))
+tokens = np.random.default_rng(0).integers(0, 12, (4, 9))
+np.save("{folder}/tokens.npy", tokens)
+np.save("{folder}/outputs.npy", keras.ops.convert_to_numpy(model(tokens)))
+model.save("{folder}/model.keras")
+"""
+LOAD = """
+import numpy as np
+import relax_keras
+model = relax_keras.load_model("{folder}/model.keras")
+tokens = np.load("{folder}/tokens.npy")
+import keras
+error = np.abs(keras.ops.convert_to_numpy(model(tokens)) - np.load("{folder}/outputs.npy")).max()
+print(error)
+"""
+
+
+@pytest.mark.parametrize("source, target", [("tensorflow", "jax"), ("tensorflow", "torch"), ("jax", "tensorflow"),
+                                            ("torch", "tensorflow")])
+def test_a_model_saved_on_one_backend_loads_on_another(source, target, tmp_path):
+    for backend in (source, target):
+        if backend != "tensorflow":
+            needs(backend)
+    run_python(SAVE.format(folder=tmp_path), source)
+    assert float(run_python(LOAD.format(folder=tmp_path), target)) < 1e-5
+
+
+FIT = """
+import json, keras, numpy as np
+from relax_keras import ReLaXBlock
+{setup}
+keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+x, y = rng.standard_normal((64, 10, 4)).astype("float32"), rng.integers(0, 3, 64)
+def fit():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((10, 4)), ReLaXBlock(8, weight_sets=2, repeats=2),
+                              keras.layers.Dense(3)])
+    model.compile(keras.optimizers.SGD(0.1), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history["loss"]
+{run}
+"""
+MIRRORED = dict(
+    setup="""import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])""",
+    run="""one = fit()
+with strategy.scope():
+    both = fit()
+print(json.dumps([strategy.num_replicas_in_sync, one, both]))""",
+)
+DATA_PARALLEL = dict(
+    setup="",
+    run="""one = fit()
+devices = keras.distribution.list_devices("cpu")
+keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+both = fit()
+print(json.dumps([len(devices), one, both]))""",
+)
+
+
+@pytest.mark.parametrize("backend, parts, environment", [
+    ("tensorflow", MIRRORED, {}),
+    ("jax", DATA_PARALLEL, {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}),
+])
+def test_data_parallel_training_gives_the_loss_of_one_device(backend, parts, environment):
+    if backend != "tensorflow":
+        needs(backend)
+    import json
+
+    devices, one, both = json.loads(run_python(FIT.format(**parts), backend, **environment).splitlines()[-1])
+    assert devices == 2
+    np.testing.assert_allclose(both, one, rtol=1e-4)
