@@ -310,9 +310,8 @@ class ReLaXBlock(keras.layers.Layer):
         cell = self.cell
         dtype = self.compute_dtype
         if self.dropout and training:
-            kept = keras.random.dropout(ops.ones_like(inputs[:, 0] if not self.static_input else inputs),
-                                        self.dropout, seed=self.seed_generator)
-            inputs = inputs * (kept if self.static_input else kept[:, None])
+            features = inputs if self.static_input else inputs[:, :1]  # one mask for every element
+            inputs = inputs * keras.random.dropout(ops.ones_like(features), self.dropout, seed=self.seed_generator)
         bank, bank_bias = self.programmed_weights(training)
         bank = ops.cast(bank, dtype)
         bank_bias = None if bank_bias is None else ops.cast(bank_bias, dtype)
