@@ -2,15 +2,19 @@
 implementation a user would write: `keras.layers.RNN(SwitchCell(...))`, which gathers
 the active weight set at every step inside Keras's generic RNN loop.
 
-Each configuration runs in a fresh subprocess; inside it, the implementations are
-measured pair by pair, interleaved, after warm-up, and the median of several runs is
-kept. Rows are appended to the CSV as they finish, and a rerun skips the rows already
-there, so an interrupted sweep resumes.
+Each configuration runs in a fresh subprocess on the Keras backend it names; inside
+it, the implementations are measured one after another, interleaved, after warm-up,
+in `--runs` repeats. Each ratio is the median of the repeats' ratios, with their
+smallest and largest; GFLOP/s are set against the machine's measured peak (a large
+`keras.ops.matmul`, timed in the same process). Rows are appended to the CSV as they
+finish, and a rerun skips the rows already there, so an interrupted sweep resumes.
 
 Usage:
     python benchmarks/layer_speed.py --output benchmarks/results/layer_speed.csv
     python benchmarks/layer_speed.py --widths 128 --lengths 32 --weight-sets 4 --repeats 8 \
         --batch-size 256 --output /tmp/one.csv
+    python benchmarks/layer_speed.py --backends tensorflow jax torch --jit auto --widths 128 \
+        --lengths 32 --weight-sets 1 4 16 --batch-size 256 --output /tmp/backends.csv
 """
 
 import argparse
@@ -23,13 +27,15 @@ import subprocess
 import sys
 import time
 
+CONFIGURATION = ["backend", "mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size"]
+RATIOS = {"simple_rnn": "simple_rnn", "naive": "naive", "float32": "relax@float32"}
 FIELDS = [
-    "mode", "implementation", "width", "length", "weight_sets", "repeats", "policy", "jit",
-    "batch_size", "train_examples_per_s", "train_gflops_per_s", "infer_us_per_example",
-    "peak_rss_mb", "train_ratio_vs_simple_rnn", "train_ratio_vs_naive", "train_ratio_vs_float32",
+    "backend", "mode", "implementation", *CONFIGURATION[2:], "runs",
+    "train_examples_per_s", "train_gflops_per_s", "matmul_peak_gflops_per_s", "train_share_of_peak",
+    "infer_us_per_example", "peak_rss_mb",
+    *(f"train_ratio_vs_{label}{end}" for label in RATIOS for end in ("", "_min", "_max")),
     "threads", "cpu", "tensorflow", "keras", "relax_keras", "commit",
 ]
-RATIOS = {"simple_rnn": "simple_rnn", "naive": "naive", "float32": "relax@float32"}
 INPUT_FEATURES = 96  # one SVHN row: 32 pixels x 3 channels
 
 
@@ -60,18 +66,32 @@ def forward_flops(mode, width, length, depth):
     return 2 * length * (INPUT_FEATURES * width + width * width)
 
 
+def matmul_peak_gflops(size=2048, repeats=5):
+    """The best float32 GFLOP/s of a large `keras.ops.matmul` on this backend."""
+    import keras
+    import numpy as np
+
+    a = keras.ops.convert_to_tensor(np.random.default_rng(1).standard_normal((size, size)).astype("float32"))
+    keras.ops.convert_to_numpy(keras.ops.matmul(a, a))  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        keras.ops.convert_to_numpy(keras.ops.matmul(a, a))  # waits for the result
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
 def measure(config):
     """Runs in the subprocess: times every implementation of one configuration."""
     import resource
 
     import keras
     import numpy as np
-    import tensorflow as tf
 
     rng = np.random.default_rng(0)
     shape = (INPUT_FEATURES,) if config["mode"] == "static" else (config["length"], INPUT_FEATURES)
-    x = tf.constant(rng.standard_normal((config["batch_size"], *shape)).astype("float32"))
-    y = tf.constant(rng.integers(0, 10, config["batch_size"]))
+    x = keras.ops.convert_to_tensor(rng.standard_normal((config["batch_size"], *shape)).astype("float32"))
+    y = keras.ops.convert_to_tensor(rng.integers(0, 10, config["batch_size"]))
     models = {}
     for implementation in config["implementations"]:
         # "relax@float32": the implementation under another policy than the configuration's
@@ -103,23 +123,36 @@ def measure(config):
             peak[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     depth = config["weight_sets"] * config["repeats"]
     flops = 3 * forward_flops(config["mode"], config["width"], config["length"], depth)
+    peak_gflops = matmul_peak_gflops()
     rows = []
     for name in models:
         train_step = float(np.median(train_times[name]))
-        rows.append({
+        gflops = flops * config["batch_size"] / train_step / 1e9
+        row = {
             "implementation": name,
+            "runs": runs,
             "train_examples_per_s": config["batch_size"] / train_step,
-            "train_gflops_per_s": flops * config["batch_size"] / train_step / 1e9,
+            "train_gflops_per_s": gflops,
+            "matmul_peak_gflops_per_s": peak_gflops,
+            "train_share_of_peak": gflops / peak_gflops,
             "infer_us_per_example": float(np.median(infer_times[name])) / config["batch_size"] * 1e6,
             "peak_rss_mb": peak[name],
-        })
+        }
+        for label, other in RATIOS.items():
+            if name == "relax" and other in train_times:  # per repeat: the other's time / relax's
+                ratios = np.array(train_times[other]) / np.array(train_times["relax"])
+                row.update({f"train_ratio_vs_{label}": float(np.median(ratios)),
+                            f"train_ratio_vs_{label}_min": float(ratios.min()),
+                            f"train_ratio_vs_{label}_max": float(ratios.max())})
+        rows.append(row)
     return rows
 
 
 def run_in_subprocess(config):
     result = subprocess.run(
         [sys.executable, __file__, "--one", json.dumps(config)],
-        capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        capture_output=True, text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": config["backend"]},
     )
     if result.returncode:
         raise RuntimeError(f"configuration {config} failed:\n{result.stderr[-3000:]}")
@@ -128,22 +161,22 @@ def run_in_subprocess(config):
 
 def configurations(args):
     sequence_lengths = [] if args.static_depths else args.lengths
-    for width, length, weight_sets, policy, jit in itertools.product(
-        args.widths, sequence_lengths, args.weight_sets, args.policies, args.jit
+    for backend, width, length, weight_sets, policy, jit in itertools.product(
+        args.backends, args.widths, sequence_lengths, args.weight_sets, args.policies, args.jit
     ):
         yield {
-            "mode": "sequence", "width": width, "length": length, "weight_sets": weight_sets,
+            "backend": backend, "mode": "sequence", "width": width, "length": length, "weight_sets": weight_sets,
             "repeats": args.repeats, "policy": policy, "jit": jit,
             "batch_size": args.batch_size, "runs": args.runs, "steps": args.steps,
             "implementations": ["relax", "naive", "simple_rnn"] + (["relax@float32"] if policy != "float32" else []),
         }
-    for width, depth, policy, jit in itertools.product(
-        args.widths if args.static_depths else [], args.static_depths, args.policies, args.jit
+    for backend, width, depth, policy, jit in itertools.product(
+        args.backends, args.widths if args.static_depths else [], args.static_depths, args.policies, args.jit
     ):
         for weight_sets in args.weight_sets:
             if depth % weight_sets == 0:
                 yield {
-                    "mode": "static", "width": width, "length": 1, "weight_sets": weight_sets,
+                    "backend": backend, "mode": "static", "width": width, "length": 1, "weight_sets": weight_sets,
                     "repeats": depth // weight_sets, "policy": policy, "jit": jit,
                     "batch_size": args.batch_size, "runs": args.runs, "steps": args.steps,
                     "implementations": ["relax"],
@@ -158,7 +191,15 @@ def machine_and_versions():
 
 
 def key(row):
-    return tuple(str(row[f]) for f in ("mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size"))
+    return tuple(str(row[f]) for f in CONFIGURATION)
+
+
+def jit_setting(value):
+    """`--jit` values: `on`, `off`, or `auto` (the backend's default: XLA on JAX only, on a CPU)."""
+    settings = {"on": True, "off": False, "auto": "auto"}
+    if value not in settings:
+        raise argparse.ArgumentTypeError(f"expected one of {sorted(settings)}, got {value!r}")
+    return settings[value]
 
 
 def main():
@@ -169,11 +210,12 @@ def main():
     parser.add_argument("--weight-sets", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--repeats", type=int, default=2, help="L_T of the sequence configurations")
     parser.add_argument("--policies", nargs="+", default=["float32"])
-    parser.add_argument("--jit", type=lambda v: v == "on", nargs="+", default=[False], help="on / off")
+    parser.add_argument("--backends", nargs="+", choices=["tensorflow", "jax", "torch"], default=["tensorflow"])
+    parser.add_argument("--jit", type=jit_setting, nargs="+", default=[False], help="on / off / auto")
     parser.add_argument("--static-depths", type=int, nargs="*", default=[],
                         help="measure the static-input mode at these depths D instead")
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is kept")
+    parser.add_argument("--runs", type=int, default=5, help="interleaved timed repeats; medians are kept")
     parser.add_argument("--steps", type=int, default=5, help="steps per timed run")
     parser.add_argument("--output", help="the CSV to append to (required)")
     args = parser.parse_args()
@@ -187,7 +229,11 @@ def main():
     done = set()
     if output.exists():
         with open(output) as file:
-            done = {key(row) for row in csv.DictReader(file)}
+            reader = csv.DictReader(file)
+            if reader.fieldnames != FIELDS:
+                parser.error(f"argument --output: {output} has other columns than this script writes; "
+                             "name a new file")
+            done = {key(row) for row in reader}
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         with open(output, "w", newline="") as file:
@@ -196,21 +242,16 @@ def main():
         if key(config) in done:
             continue
         rows = {row["implementation"]: row for row in run_in_subprocess(config)}
-        relax_speed = rows["relax"]["train_examples_per_s"]
         with open(output, "a", newline="") as file:
             writer = csv.DictWriter(file, FIELDS)
-            for name, row in rows.items():
-                ratios = {
-                    f"train_ratio_vs_{label}": round(relax_speed / rows[other]["train_examples_per_s"], 3)
-                    for label, other in RATIOS.items() if name == "relax" and other in rows
-                }
+            for row in rows.values():
                 writer.writerow({
-                    **{f: config[f] for f in ("mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size")},
-                    **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()},
-                    **ratios, **provenance,
+                    **{f: config[f] for f in CONFIGURATION},
+                    **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()},
+                    **provenance,
                 })
         summary = ", ".join(f"{n} {r['train_examples_per_s']:.0f} ex/s" for n, r in rows.items())
-        print(f"{config['mode']} N={config['width']} T={config['length']} L_W={config['weight_sets']} "
+        print(f"{config['backend']} {config['mode']} N={config['width']} T={config['length']} L_W={config['weight_sets']} "
               f"L_T={config['repeats']} {config['policy']} jit={config['jit']}: {summary}", flush=True)
 
 

@@ -2,7 +2,7 @@
 
 The core install (`pip install relax-keras`) needs TensorFlow, Keras and NumPy only;
 `[data]` adds tfds and SciPy (SVHN's .mat files), `[tuning]` KerasTuner, scikit-learn
-and SciPy, `[plots]` matplotlib, and `[test]` all of them.
+and SciPy, `[plots]` matplotlib and TensorBoard, and `[test]` all of them.
 """
 
 import importlib
@@ -14,6 +14,7 @@ EXTRAS = {
     "keras_tuner": "tuning",
     "sklearn": "tuning",
     "matplotlib": "plots",
+    "tensorboard": "plots",
 }
 
 

@@ -13,13 +13,13 @@ from relax_keras import physics
 @keras.saving.register_keras_serializable(package="relax_keras")
 def sin2(x):
     """Interferometric node: `sin(x)**2`."""
-    return physics.sin2(x, ops)
+    return physics.sin2(ops.convert_to_tensor(x), ops)
 
 
 @keras.saving.register_keras_serializable(package="relax_keras")
 def saturable_absorber(x):
     """Saturable absorber: `x * exp(-1 / (1 + x**2))`."""
-    return physics.saturable_absorber(x, ops)
+    return physics.saturable_absorber(ops.convert_to_tensor(x), ops)
 
 
 PHYSICAL_ACTIVATIONS = {"sin2": sin2, "saturable_absorber": saturable_absorber}

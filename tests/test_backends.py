@@ -16,7 +16,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 OTHER_BACKENDS = ["jax", "torch"]
 # the test files written in `keras.ops` and NumPy only (TensorFlow-only tests in them are
 # marked `tensorflow` and skip with the reason)
-BACKEND_NEUTRAL_TESTS = ["tests/test_keras_rnn_layer.py", "tests/test_relax_block.py"]
+BACKEND_NEUTRAL_TESTS = [
+    "tests/test_keras_rnn_layer.py", "tests/test_relax_block.py", "tests/test_weight_sets.py",
+    "tests/test_nonideal.py", "tests/test_hardware.py", "tests/test_zoo.py",
+]
 
 pytestmark = pytest.mark.slow
 

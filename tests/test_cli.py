@@ -80,13 +80,28 @@ def test_explicit_schedule_on_the_command_line(capsys):
     "argv, message",
     [
         (["info", "mnist", "--preset", "shakespeare_relax"], "is not a mnist preset"),
-        (["info", "mnist", "--units", "0"], "`units`, expected a positive integer, got 0"),
+        (["info", "mnist", "--units", "8", "--schedule", "0,1,2"], "schedule"),
         (["info", "shakespeare", "--units", "8", "--param-budget", "9000"], "`units` or `param_budget`, not both"),
         (["generate", "--units", "8", "--prompt", "hello~"], "outside the vocabulary: ['~']"),
     ],
 )
 def test_bad_input_exits_with_a_clear_error(argv, message, capsys):
     assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["info", "mnist", "--units", "0"], "argument --units: expected a positive integer, got '0'"),
+        (["info", "mnist", "--units", "8", "--schedule", "a,b"], "argument --schedule: expected blocked, cyclic or weight-set indices"),
+        (["generate", "--units", "8", "--temperature", "inf"], "argument --temperature: expected a finite number >= 0, got 'inf'"),
+        (["generate", "--units", "8", "--temperature", "nan"], "argument --temperature: expected a finite number >= 0, got 'nan'"),
+    ],
+)
+def test_bad_option_values_are_refused_by_the_parser(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
     assert message in capsys.readouterr().err
 
 
@@ -173,12 +188,46 @@ def test_output_naming_a_file_is_refused(mnist_train_args, tmp_path):
 
 @pytest.mark.parametrize("flag, value", [("--epochs", "0"), ("--epochs", "-1"), ("--learning-rate", "nan"),
                                          ("--learning-rate", "-1"), ("--steps-per-epoch", "0"),
-                                         ("--weight-bits", "0"), ("--batch-size", "0")])
+                                         ("--weight-bits", "0"), ("--batch-size", "0"),
+                                         ("--node-noise", "nan"), ("--node-noise", "inf"),
+                                         ("--node-noise-multiplicative", "-0.1"), ("--programming-noise", "nan"),
+                                         ("--weight-limit", "nan"), ("--weight-limit", "0"),
+                                         ("--augmentation", "-0.3"), ("--dropout", "1"),
+                                         ("--steps-per-input", "0"), ("--units", "-1"), ("--verbose", "7")])
 def test_rejected_numbers_write_nothing(mnist_train_args, tmp_path, capsys, flag, value):
     with pytest.raises(SystemExit):
         main(mnist_train_args + [flag, value])
     assert f"argument {flag}: expected a" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
+
+
+def test_a_loss_that_becomes_nan_stops_training_and_the_run_stays_unfinished(mnist_train_args, tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    assert main(mnist_train_args + ["--learning-rate", "1e38"]) == 2  # weights overflow float32
+    assert "error: Training stopped: the loss became" in capsys.readouterr().err
+    assert not (run_dir / "model.keras").exists() and not (run_dir / "metrics.json").exists()
+    assert not list((run_dir / "backup").glob("*.weights.h5")), "a diverged epoch was kept for resuming"
+
+
+WITHOUT_EXTRAS = """
+import sys
+sys.modules["matplotlib"] = sys.modules["tensorboard"] = None  # as on a core install
+from relax_keras.cli import main
+sys.exit(main({argv!r}))
+"""
+
+
+def test_train_runs_on_a_core_install_without_tensorboard_or_matplotlib(mnist_train_args, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", WITHOUT_EXTRAS.format(argv=mnist_train_args)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Skipping TensorBoard logs and the learning-curve figure: tensorboard, matplotlib not installed" in result.stdout
+    run_dir = tmp_path / "run"
+    assert (run_dir / "model.keras").is_file() and (run_dir / "metrics.json").is_file()
+    assert not (run_dir / "learning_curve.png").exists() and not (run_dir / "logs").exists()
 
 
 def test_a_model_error_is_reported_before_anything_is_written(mnist_train_args, tmp_path, capsys):

@@ -66,7 +66,7 @@ def main(argv=None):
         quiet_tensorflow_import()
     try:
         args.handler(args)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, OSError) as error:  # bad input, a training that diverged, disk and permissions
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -34,15 +34,51 @@ def characters(text):
     return value
 
 
-def positive_float(text):
-    """argparse type: a finite number > 0."""
+def finite_float(low, high=math.inf, *, above=False, below=False):
+    """argparse type factory: a finite number from `low` (or `above` it) to `high` (or
+    `below` it); NaN and infinities are refused, so no run trains on them."""
+    interval = (f"> {low}" if above else f">= {low}") + (
+        "" if high == math.inf else f" and {'<' if below else '<='} {high}")
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and (value > low if above else value >= low)
+                and (value < high if below else value <= high)):
+            raise argparse.ArgumentTypeError(f"expected a finite number {interval}, got {text!r}")
+        return value
+
+    parse.__name__ = f"number {interval}"  # argparse names the type in its messages
+    return parse
+
+
+positive_float = finite_float(0, above=True)
+non_negative_float = finite_float(0)
+fraction = finite_float(0, 1, below=True)
+
+
+def verbosity(most):
+    """argparse type factory: an integer from 0 to `most`."""
+    def parse(text):
+        if text.strip() not in {str(level) for level in range(most + 1)}:
+            raise argparse.ArgumentTypeError(f"expected an integer from 0 to {most}, got {text!r}")
+        return int(text)
+
+    return parse
+
+
+def schedule(text):
+    """argparse type: `blocked`, `cyclic`, or weight-set indices separated by commas."""
+    if text in ("blocked", "cyclic"):
+        return text
     try:
-        value = float(text)
+        return [int(position) for position in text.split(",")]
     except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(
+            f"expected blocked, cyclic or weight-set indices separated by commas (e.g. 0,1,1,0), got {text!r}"
+        ) from None
 
 
 def add_task(parser):
@@ -52,28 +88,28 @@ def add_task(parser):
 def add_model_options(parser):
     group = parser.add_argument_group("model (defaults: the task's zoo constructor)")
     group.add_argument("--preset", help="a named zoo preset, e.g. shakespeare_relax")
-    group.add_argument("--weight-sets", type=int, help="L_W, the number of weight sets")
-    group.add_argument("--repeats", type=int, help="L_T, the repetition length")
-    group.add_argument("--schedule", help="blocked, cyclic, or comma-separated set indices")
-    group.add_argument("--units", type=int, help="the width N (or give --param-budget)")
-    group.add_argument("--param-budget", type=int, help="the most parameters of the model")
+    group.add_argument("--weight-sets", type=positive_int, help="L_W, the number of weight sets")
+    group.add_argument("--repeats", type=positive_int, help="L_T, the repetition length")
+    group.add_argument("--schedule", type=schedule, help="blocked, cyclic, or comma-separated set indices")
+    group.add_argument("--units", type=positive_int, help="the width N (or give --param-budget)")
+    group.add_argument("--param-budget", type=positive_int, help="the most parameters of the model")
     group.add_argument("--activation", help="the block's activation, e.g. tanh, relu, sin2")
     group.add_argument("--input-injection", choices=("every", "first"), help="show the input at every switched step or only the first")
-    group.add_argument("--steps-per-input", type=int, help="switched steps per element")
+    group.add_argument("--steps-per-input", type=positive_int, help="switched steps per element")
     group.add_argument("--encoding", choices=IMAGE_ENCODINGS, help="image tasks")
-    group.add_argument("--embedding-dim", type=int, help="shakespeare")
-    group.add_argument("--dropout", type=float,
+    group.add_argument("--embedding-dim", type=positive_int, help="shakespeare")
+    group.add_argument("--dropout", type=fraction,
                        help="shakespeare: fraction of the embedding's and block's outputs dropped in training")
-    group.add_argument("--augmentation", type=float,
+    group.add_argument("--augmentation", type=fraction,
                        help="image tasks: random translations up to this fraction in training")
     group = parser.add_argument_group("hardware non-idealities (relax_keras.nonideal)")
-    group.add_argument("--node-noise", type=float, help="additive Gaussian node noise level")
-    group.add_argument("--node-noise-multiplicative", type=float,
+    group.add_argument("--node-noise", type=non_negative_float, help="additive Gaussian node noise level")
+    group.add_argument("--node-noise-multiplicative", type=non_negative_float,
                        help="multiplicative Gaussian node noise level")
-    group.add_argument("--programming-noise", type=float,
+    group.add_argument("--programming-noise", type=non_negative_float,
                        help="relative weight-programming noise, per set per evaluation")
     group.add_argument("--weight-bits", type=positive_int, help="quantize the weight sets to this many bits")
-    group.add_argument("--weight-limit", type=float, default=1.0,
+    group.add_argument("--weight-limit", type=positive_float, default=1.0,
                        help="largest weight magnitude, with --weight-bits")
 
 

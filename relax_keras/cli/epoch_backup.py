@@ -8,6 +8,7 @@ at any moment leaves the previous state or the new one.
 """
 
 import json
+import math
 import pathlib
 
 import keras
@@ -18,13 +19,16 @@ STATE = "state.json"
 
 
 class EpochBackup(keras.callbacks.Callback):
-    """Saves the model's and optimizer's weights into `directory` after every epoch."""
+    """Saves the model's and optimizer's weights into `directory` after every epoch whose
+    loss is finite (an epoch stopped by a NaN loss is not kept: a rerun resumes before it)."""
 
     def __init__(self, directory):
         super().__init__()
         self.directory = pathlib.Path(directory)
 
     def on_epoch_end(self, epoch, logs=None):
+        if not math.isfinite((logs or {}).get("loss", 0.0)):
+            return
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"epoch-{epoch + 1}.weights.h5"
         temporary = self.directory / f"partial-{name}"

@@ -18,7 +18,7 @@ def add_parsers(subparsers):
     _add_model_source(evaluate_parser)
     arguments.add_data_options(evaluate_parser, batch_size=256)
     evaluate_parser.add_argument("--split", default="test", help="the split to score")
-    evaluate_parser.add_argument("--sample-length", type=int, default=200,
+    evaluate_parser.add_argument("--sample-length", type=arguments.characters, default=200,
                                  help="shakespeare: characters of generated sample")
     evaluate_parser.set_defaults(handler=run_evaluate)
 
@@ -29,7 +29,7 @@ def add_parsers(subparsers):
     generate_parser.add_argument("--prompt", default="ROMEO:\n", help="the text to continue")
     generate_parser.add_argument("--length", type=arguments.characters, default=300,
                                  help="characters to generate, at most 100,000")
-    generate_parser.add_argument("--temperature", type=float, default=0.8, help="sampling temperature; 0 takes the most likely character")
+    generate_parser.add_argument("--temperature", type=arguments.non_negative_float, default=0.8, help="sampling temperature; 0 takes the most likely character")
     generate_parser.add_argument("--seed", type=int, default=0, help="the sampling seed")
     generate_parser.set_defaults(handler=run_generate, task="shakespeare")
 

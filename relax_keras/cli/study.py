@@ -1,5 +1,7 @@
 """`relax-keras study`: the paper's question, asked properly, as a KerasTuner search."""
 
+from relax_keras.cli import arguments
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -15,7 +17,7 @@ def add_parser(subparsers):
     parser.add_argument("--spec", required=True, help="the study's JSON specification")
     parser.add_argument("--local-dir", help="directory with the official data files")
     parser.add_argument("--data-dir", help="tfds data directory")
-    parser.add_argument("--verbose", type=int, default=1, help="KerasTuner's trial reports: 0 or 1")
+    parser.add_argument("--verbose", type=arguments.verbosity(1), default=1, help="KerasTuner's trial reports: 0 or 1")
     parser.set_defaults(handler=run)
 
 

@@ -15,8 +15,6 @@ def model_arguments(args):
     """Returns the zoo arguments the user gave on the command line."""
     names = MODEL_OPTIONS + tasks.get(args.task).model_options
     given = {name: getattr(args, name, None) for name in names}
-    if isinstance(given["schedule"], str) and "," in given["schedule"]:
-        given["schedule"] = [int(position) for position in given["schedule"].split(",")]
     given.update(non_idealities(args, given["activation"]))
     return {name: value for name, value in given.items() if value is not None}
 

@@ -28,7 +28,7 @@ def add_parser(subparsers):
                         help="start again in a directory holding a run of relax-keras (the old run is moved aside)")
     parser.add_argument("--score-test", action="store_true",
                         help="also score the test split (do it once, for the model you chose on validation)")
-    parser.add_argument("--verbose", type=int, default=1, help="Keras progress bar: 0, 1 or 2")
+    parser.add_argument("--verbose", type=arguments.verbosity(2), default=1, help="Keras progress bar: 0, 1 or 2")
     parser.set_defaults(handler=run)
     return parser
 

@@ -15,6 +15,7 @@ from relax_keras.cli.run_directory import RunDirectory
 from relax_keras import tasks
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
+from relax_keras._extras import available
 from relax_keras._extras import require
 from relax_keras._files import write_atomically
 from relax_keras._provenance import cpu_model_and_flags
@@ -59,8 +60,34 @@ def machine():
     """Returns a one-line description of this machine's processor."""
     return f"{cpu_model_and_flags()[0]}, {os.cpu_count()} cores, {platform.system()}"
 
+
+class NonFiniteLoss(ValueError):
+    """Training stopped because the loss became NaN or infinite."""
+
+
+class StopOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
+    """Keras's `TerminateOnNaN`, remembering the batch it stopped at, so the run can fail."""
+
+    stopped_at = None
+
+    def on_batch_end(self, batch, logs=None):
+        super().on_batch_end(batch, logs)
+        if self.model.stop_training and self.stopped_at is None:
+            self.stopped_at = (batch, (logs or {}).get("loss"))
+
+
+def optional_outputs():
+    """The outputs whose packages this install has (TensorBoard logs, the learning-curve
+    figure); says once which are skipped and which extra brings them."""
+    outputs = {"tensorboard": available("tensorboard"), "matplotlib": available("matplotlib")}
+    missing = [name for name, present in outputs.items() if not present]
+    if missing:
+        print(f"Skipping {' and '.join({'tensorboard': 'TensorBoard logs', 'matplotlib': 'the learning-curve figure'}[m] for m in missing)}: "
+              f"{', '.join(missing)} not installed (pip install 'relax-keras[plots]').")
+    return outputs
+
+
 def run(args):
-    require("matplotlib", "The learning curve of `relax-keras train`")  # before any work
     settings = {k: v for k, v in vars(args).items() if k not in RESUME_INDEPENDENT}
     run_dir = RunDirectory(args.output)
     run_dir.check(settings, args.overwrite)  # before any work: nothing written yet
@@ -75,6 +102,7 @@ def run(args):
     data_source = args.local_dir or args.source or "the default sources (relax_keras.data)"
     print(f"Training {model.name} ({model.count_params():,} parameters) on {args.task}, data from "
           f"{data_source}, for {args.epochs} epochs, into {run_dir.path}.")
+    outputs = optional_outputs()
     try:
         if run_dir.trained:
             print(f"Training in {run_dir.path} had finished; evaluating its model.")
@@ -82,13 +110,15 @@ def run(args):
         else:
             if action == "resume":
                 print(f"Resuming the interrupted run in {run_dir.path}.")
-            fit(args, model, train, validation, run_dir.path)
-        finish(args, model, run_dir.path, settings, test)
+            fit(args, model, train, validation, run_dir.path, outputs["tensorboard"])
+        finish(args, model, run_dir.path, settings, test, outputs["matplotlib"])
     finally:
         run_dir.close()
 
 
-def fit(args, model, train, validation, path):
+def fit(args, model, train, validation, path, tensorboard=True):
+    """Trains `model` into the run folder `path`; raises `NonFiniteLoss` (leaving the run
+    unfinished, its last good epoch backed up) when the loss becomes NaN or infinite."""
     optimizer = model.optimizer
     steps = args.steps_per_epoch or int(train.cardinality())
     if args.cosine_decay:
@@ -100,6 +130,7 @@ def fit(args, model, train, validation, path):
     model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
     finished_epochs = restore(model, path / "backup")
     keep_finished_epochs(path / "history.csv", finished_epochs)
+    non_finite = StopOnNonFiniteLoss()
     # one pass over the repeated data, epoch after epoch: a resumed run skips the batches
     # of its finished epochs and sees the same batches as an uninterrupted one
     model.fit(
@@ -111,12 +142,20 @@ def fit(args, model, train, validation, path):
         verbose=args.verbose,
         shuffle=False,  # the dataset shuffles itself; Keras warns on its default `True`
         callbacks=[
+            non_finite,
             EpochSeconds(),
             keras.callbacks.CSVLogger(str(path / "history.csv"), append=True),
             EpochBackup(path / "backup"),  # after the CSV row
-            keras.callbacks.TensorBoard(str(path / "logs")),
+            *([keras.callbacks.TensorBoard(str(path / "logs"))] if tensorboard else []),
         ],
     )
+    if non_finite.stopped_at is not None:
+        batch, loss = non_finite.stopped_at
+        raise NonFiniteLoss(
+            f"Training stopped: the loss became {loss} at batch {batch} of epoch "
+            f"{len(model.history.epoch) + finished_epochs}; the run in {path} is not finished. "
+            "Lower the learning rate or the noise, or check the data."
+        )
     temporary = path / ".model.tmp.keras"
     model.save(temporary)
     os.replace(temporary, path / "model.keras")  # the finished training survives an interrupt
@@ -139,9 +178,9 @@ def keep_finished_epochs(history, done):
         write_atomically(history, "".join(lines[:1] + kept))
 
 
-def finish(args, model, path, settings, test=None):
+def finish(args, model, path, settings, test=None, figure=True):
     """Scores the validation split (and `test`, given with --score-test), then writes
-    metrics.json and the learning curve."""
+    metrics.json and (with matplotlib installed) the learning curve."""
     task = tasks.get(args.task)
     metrics = {"validation": task.evaluate(model, dataset(args, "validation", scoring=True))}
     if test is not None:
@@ -159,7 +198,9 @@ def finish(args, model, path, settings, test=None):
         "keras": keras.__version__,
         "settings": settings,
     }
-    plot_learning_curve(path / "history.csv", path / "learning_curve.png", task.loss_label)
+    if figure:
+        plot_learning_curve(path / "history.csv", path / "learning_curve.png", task.loss_label)
     write_atomically(path / "metrics.json", json.dumps(report, indent=2) + "\n")
     print(json.dumps({"params": report["params"], **metrics}, indent=2))
-    print(f"wrote {path / 'model.keras'}, {path / 'metrics.json'}, history.csv, learning_curve.png, logs/")
+    written = ["history.csv"] + ["learning_curve.png"] * figure + ["logs/"] * (path / "logs").is_dir()
+    print(f"wrote {path / 'model.keras'}, {path / 'metrics.json'}, {', '.join(written)}")

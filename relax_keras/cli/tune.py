@@ -38,7 +38,7 @@ def add_parser(subparsers):
                         help="tf.distribute strategy of each trial's training")
     parser.add_argument("--directory", default="tuning/runs", help="where KerasTuner keeps its jobs")
     parser.add_argument("--project-name", help="the job's folder in --directory (default: TASK_BUDGET)")
-    parser.add_argument("--verbose", type=int, default=1, help="KerasTuner's reports: 0 or 1")
+    parser.add_argument("--verbose", type=arguments.verbosity(1), default=1, help="KerasTuner's reports: 0 or 1")
     arguments.add_data_options(parser)
     parser.set_defaults(handler=run, parser=parser)
 
