@@ -9,11 +9,14 @@ smallest and largest; GFLOP/s are set against the machine's measured peak (a lar
 `keras.ops.matmul`, timed in the same process). Rows are appended to the CSV as they
 finish, and a rerun skips the rows already there, so an interrupted sweep resumes.
 
+Run it from the repository root as a module, so that it measures the checkout's
+`relax_keras` (it refuses an installed copy).
+
 Usage:
-    python benchmarks/layer_speed.py --output benchmarks/results/layer_speed.csv
-    python benchmarks/layer_speed.py --widths 128 --lengths 32 --weight-sets 4 --repeats 8 \
+    python -m benchmarks.layer_speed --output benchmarks/results/layer_speed.csv
+    python -m benchmarks.layer_speed --widths 128 --lengths 32 --weight-sets 4 --repeats 8 \
         --batch-size 256 --output /tmp/one.csv
-    python benchmarks/layer_speed.py --backends tensorflow jax torch --jit auto --widths 128 \
+    python -m benchmarks.layer_speed --backends tensorflow jax torch --jit auto --widths 128 \
         --lengths 32 --weight-sets 1 4 16 --batch-size 256 --output /tmp/backends.csv
 """
 
@@ -28,6 +31,7 @@ import sys
 import time
 
 CONFIGURATION = ["backend", "mode", "width", "length", "weight_sets", "repeats", "policy", "jit", "batch_size"]
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 RATIOS = {"simple_rnn": "simple_rnn", "naive": "naive", "float32": "relax@float32"}
 FIELDS = [
     "backend", "mode", "implementation", *CONFIGURATION[2:], "runs",
@@ -150,8 +154,8 @@ def measure(config):
 
 def run_in_subprocess(config):
     result = subprocess.run(
-        [sys.executable, __file__, "--one", json.dumps(config)],
-        capture_output=True, text=True,
+        [sys.executable, "-m", "benchmarks.layer_speed", "--one", json.dumps(config)],
+        capture_output=True, text=True, cwd=ROOT,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": config["backend"]},
     )
     if result.returncode:
@@ -224,6 +228,11 @@ def main():
         return
     if not args.output:
         parser.error("the following arguments are required: --output")
+    import relax_keras
+
+    if pathlib.Path(relax_keras.__file__).resolve().parents[1] != ROOT:
+        parser.error(f"this would measure the relax_keras installed at {relax_keras.__file__}, not the "
+                     f"checkout's; run it from {ROOT} as python -m benchmarks.layer_speed")
     provenance = machine_and_versions()
     output = pathlib.Path(args.output)
     done = set()

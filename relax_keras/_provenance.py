@@ -16,6 +16,8 @@ def git_commit(directory=None):
     try:
         run = lambda *args: subprocess.run(["git", *args], cwd=directory, capture_output=True,
                                            text=True, check=True).stdout.strip()
+        if not run("ls-files", "--", "."):  # the code is not tracked here: installed inside some
+            return "unknown"               # other repository (a pyenv checkout holding site-packages)
         commit = run("rev-parse", "--short=12", "HEAD")
         return commit + ("+dirty" if run("status", "--porcelain", "--untracked-files=no", "--", ".") else "")
     except (OSError, subprocess.CalledProcessError):

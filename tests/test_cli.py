@@ -343,3 +343,23 @@ def test_cifar10_trains_from_the_command_line_on_official_layout_files(tmp_path,
     assert main(argv) == 0
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["params"] == 3072 * 8 + 8 + 2 * (64 + 8) + 90
+
+
+def test_evaluate_mnist_without_a_model_scores_the_shipped_weights(shared_data, capsys):
+    assert main(["evaluate", "mnist", "--split", "validation", "--local-dir", str(shared_data / "mnist")]) == 0
+    captured = capsys.readouterr()
+    assert "Using the shipped weights 'relax_2x2_mnist_flat'" in captured.err
+    results = json.loads(captured.out[: captured.out.index("}") + 1])
+    assert results["params"] == 99_710 and results["accuracy"] > 0.98
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["evaluate", "svhn"], "svhn has no shipped weights: pass --model"),
+        (["evaluate", "mnist", "--model", "m.keras", "--units", "999"], "--model fixes the model; the options ['units']"),
+    ],
+)
+def test_evaluate_refuses_what_it_cannot_score(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

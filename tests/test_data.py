@@ -164,6 +164,9 @@ def test_svhn_standardized_images_have_zero_mean(svhn_dir):
         ({"X": np.zeros((32, 32, 3, 5), np.float32)}, "must be a 32x32x3xN uint8 array, got shape (32, 32, 3, 5) and dtype float32"),
         ({"X": np.zeros((28, 28, 3, 5), np.uint8)}, "got shape (28, 28, 3, 5)"),
         ({"y": np.ones((4, 1), np.uint8)}, "'y' must have shape (5, 1)"),
+        ({"y": np.array([[1.5], [2.7], [1], [2], [3]])}, "labels must be integers in 1..10, got [1.  1.5 2.  2.7 3. ]"),
+        ({"y": np.array([[0], [1], [2], [3], [4]])}, "labels must be integers in 1..10"),
+        ({"y": np.array([[11], [1], [2], [3], [4]])}, "labels must be integers in 1..10"),
     ],
 )
 def test_bad_svhn_mat_files_fail_clearly(tmp_path, overrides, message):
@@ -323,13 +326,17 @@ def test_real_mnist_training_split(shared_data):
     np.testing.assert_array_equal(np.concatenate([train, validation]), labels)
 
 
-def test_mnist_pipeline_rows_encoding(shared_data):
-    dataset = data.mnist("validation", encoding="rows", batch_size=500, local_dir=shared_data / "mnist")
-    batches = list(dataset)
-    assert sum(len(labels) for _, labels in batches) == 10_000
-    images, _ = batches[0]
-    assert images.shape == (500, 28, 28)
-    assert 0.0 <= float(np.min(images)) and float(np.max(images)) <= 1.0
+@pytest.mark.parametrize("encoding, shape", [("rows", (28, 28)), ("flat", (784,)), ("image", (28, 28, 1))])
+def test_mnist_pipeline_gives_the_files_images_and_labels_in_order(shared_data, encoding, shape):
+    """Against the raw IDX files: a transposed image or a shuffled label fails this."""
+    folder = shared_data / "mnist"
+    raw_images, raw_labels = idx.read_mnist(folder / "train-images-idx3-ubyte.gz", folder / "train-labels-idx1-ubyte.gz")
+    dataset = data.mnist("validation", encoding=encoding, batch_size=500, local_dir=folder)
+    images = np.concatenate([np.asarray(x) for x, _ in dataset])
+    labels = np.concatenate([np.asarray(y) for _, y in dataset])
+    assert images.shape == (10_000, *shape)
+    np.testing.assert_allclose(images, raw_images[50_000:].reshape(10_000, *shape) / 255.0, atol=1e-6)
+    np.testing.assert_array_equal(labels, raw_labels[50_000:])
 
 
 def test_mnist_environment_variable_names_the_directory(shared_data, monkeypatch):
@@ -357,6 +364,19 @@ def test_bad_idx_files_fail_clearly(shared_data, tmp_path, mutate, message):
     path.write_bytes(gzip.compress(mutate(raw)))
     with pytest.raises(ValueError, match=message):
         idx.read_idx(path, idx.IMAGES_MAGIC)
+
+
+def test_idx_header_is_checked_before_the_body_is_decompressed(tmp_path):
+    """A wrong file is refused by its header: its damaged gzip body (which a full read
+    would fail on) is never reached; a header declaring too much is refused unread."""
+    damaged = gzip.compress((1234).to_bytes(4, "big") + bytes(10_000_000))[:-5000]
+    (tmp_path / "wrong.gz").write_bytes(damaged)
+    with pytest.raises(ValueError, match="has magic number 1234, expected 2051"):
+        idx.read_idx(tmp_path / "wrong.gz", idx.IMAGES_MAGIC)
+    huge = b"".join(n.to_bytes(4, "big") for n in (2051, 60_000_000, 28, 28))
+    (tmp_path / "huge.gz").write_bytes(gzip.compress(huge + bytes(1000)))
+    with pytest.raises(ValueError, match=r"declares shape \(60000000, 28, 28\) \(47,040,000,000 bytes\), more than"):
+        idx.read_idx(tmp_path / "huge.gz", idx.IMAGES_MAGIC)
 
 
 def test_context_windows_score_each_character_once():

@@ -71,22 +71,79 @@ def test_schedule_is_written_as_switch_positions(tmp_path):
     assert stage["static_input"] is True
 
 
+def arrays_file(json_path):
+    return json_path.parent / json.loads(json_path.read_text())["arrays"]["file"]
+
+
 def test_export_never_overwrites_unless_told(tmp_path):
     model = zoo.image_relax((6, 6, 1), units=4)
-    export(model, tmp_path / "m")
-    before = (tmp_path / "m.npz").read_bytes()
+    path = export(model, tmp_path / "m")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     with pytest.raises(FileExistsError, match="m.json exists; pass overwrite=True"):
         export(zoo.image_relax((6, 6, 1), units=4), tmp_path / "m")
-    assert (tmp_path / "m.npz").read_bytes() == before
-    export(model, tmp_path / "m", overwrite=True)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    other = zoo.image_relax((6, 6, 1), units=4)
+    export(other, tmp_path / "m", overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m.json", arrays_file(path).name])
+    np.testing.assert_allclose(simulate(load(path), np.ones((1, 6, 6, 1), "float32")),
+                               other.predict_on_batch(np.ones((1, 6, 6, 1), "float32")), atol=1e-5)
+
+
+@pytest.mark.parametrize("killed_at", ["write_bytes_atomically", "write_atomically"])  # the arrays, the description
+def test_an_export_killed_midway_leaves_the_previous_one_whole(tmp_path, monkeypatch, killed_at):
+    """The arrays' file is named by its content and the description goes in last, by a
+    rename: a kill before that rename leaves the old export loadable and unchanged."""
+    import importlib
+
+    export_module = importlib.import_module("relax_keras.hardware.export")
+    images = np.ones((1, 6, 6, 1), "float32")
+    old = zoo.image_relax((6, 6, 1), units=4)
+    path = export(old, tmp_path / "m")
+    expected = simulate(load(path), images)
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_module, killed_at, killed)
+    for name, overwrite in (("m", True), ("fresh", False)):
+        with pytest.raises(KeyboardInterrupt):
+            export(zoo.image_relax((6, 6, 1), units=4), tmp_path / name, overwrite=overwrite)
+    np.testing.assert_array_equal(simulate(load(path), images), expected)
+    monkeypatch.undo()
+    assert load(export(old, tmp_path / "fresh"))  # a killed fresh export blocks no rerun
+
+
+def test_non_finite_weights_are_refused_at_export_and_at_load(tmp_path):
+    model = zoo.image_relax((6, 6, 1), units=4)
+    path = export(model, tmp_path / "m")
+    weights = model.get_weights()
+    weights[0] = np.full_like(weights[0], np.nan)
+    model.set_weights(weights)
+    with pytest.raises(ValueError, match="holds NaN or infinite values"):
+        export(model, tmp_path / "nan")
+    assert not list(tmp_path.glob("nan*"))
+    spec = load(path)
+    name = next(iter(spec["arrays"]))
+    spec["arrays"][name] = np.full_like(spec["arrays"][name], np.inf)
+    from relax_keras.hardware.validate import validate
+
+    with pytest.raises(ValueError, match=f"The array '{name}' holds NaN or infinite values"):
+        validate(spec)
+
+
+@pytest.mark.parametrize("ids", [[[-1, 2]], [[0, 65]], [[0.5, 1.0]]])
+def test_simulate_refuses_ids_outside_the_vocabulary(tmp_path, ids):
+    spec = load(export(zoo.shakespeare_relax(units=4, embedding_dim=2), tmp_path / "lm"))
+    with pytest.raises(ValueError, match="argument `inputs`: expected integer ids from 0 to 64"):
+        simulate(spec, np.array(ids))
 
 
 def test_corrupted_or_other_version_fails_clearly(tmp_path):
     model = zoo.image_relax((6, 6, 1), units=4)
     path = export(model, tmp_path / "m")
-    npz = tmp_path / "m.npz"
+    npz = arrays_file(path)
     npz.write_bytes(npz.read_bytes()[:-10] + b"0123456789")
-    with pytest.raises(ValueError, match="m.npz is corrupted or does not belong to"):
+    with pytest.raises(ValueError, match=r"m-[0-9a-f]{12}\.npz is corrupted or does not belong to"):
         load(path)
     export(model, tmp_path / "m", overwrite=True)
     description = json.loads(path.read_text())

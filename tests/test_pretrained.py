@@ -44,9 +44,9 @@ def test_pretrained_shakespeare_reaches_its_card_from_the_command_line(capsys):
 
 
 def test_damaged_weights_fail_the_checksum(monkeypatch):
-    record = pretrained.PRETRAINED["mnist"]
+    record = pretrained.PRETRAINED["relax_2x2_mnist_flat"]
     entry = {**record, "weights": {**record["weights"], "sha256": "0" * 64}}
-    monkeypatch.setitem(pretrained.PRETRAINED, "mnist", entry)
+    monkeypatch.setitem(pretrained.PRETRAINED, "relax_2x2_mnist_flat", entry)
     with pytest.raises(ValueError, match="are damaged: sha256 .* expected 0000"):
         zoo.image_relax((28, 28, 1), weights="mnist")
 
@@ -70,7 +70,7 @@ def test_a_pretrained_preset_builds_its_model_with_its_weights():
 
     from_preset = zoo.from_preset("mnist")
     from_constructor = zoo.image_relax((28, 28, 1), weights="mnist")
-    assert from_preset.count_params() == zoo.PRESETS["mnist"]["params"]
+    assert from_preset.count_params() == zoo.PRESETS["relax_2x2_mnist_flat"]["params"]
     for a, b in zip(from_preset.get_weights(), from_constructor.get_weights()):
         np.testing.assert_array_equal(a, b)
 

@@ -23,3 +23,6 @@ def test_only_changes_to_the_code_make_the_commit_dirty(tmp_path):
     assert git_commit(tmp_path / "package") == commit
     (tmp_path / "package" / "code.py").write_text("x = 2\n")
     assert git_commit(tmp_path / "package") == commit + "+dirty"
+    (tmp_path / "installed").mkdir()  # a package installed inside another repository
+    (tmp_path / "installed" / "code.py").write_text("x = 1\n")
+    assert git_commit(tmp_path / "installed") == "unknown"

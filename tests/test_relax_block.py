@@ -292,3 +292,18 @@ def test_bfloat16_without_cpu_instructions_is_said_once(monkeypatch):
         warnings.simplefilter("error")
         ReLaXBlock(4, dtype="mixed_bfloat16")(np.zeros((2, 3), "float32"))
         ReLaXBlock(4)(np.zeros((2, 3), "float32"))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "bool", "uint8"])
+def test_a_dtype_that_is_not_floating_is_refused(dtype):
+    with pytest.raises(ValueError, match=f"argument `dtype`: expected a floating dtype or policy .* got '{dtype}'"):
+        ReLaXBlock(4, 2, 2, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_precision_blocks_build_with_orthogonal_sets(dtype):
+    block = ReLaXBlock(4, 2, 2, dtype=dtype)
+    outputs = block(random_array(2, 3, 5))
+    assert keras.backend.standardize_dtype(outputs.dtype) == dtype
+    bank = numpy(block.cell.recurrent_kernel).astype("float32")
+    np.testing.assert_allclose(bank[1] @ bank[1].T, np.eye(4), atol=0.05)

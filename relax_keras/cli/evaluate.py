@@ -1,6 +1,7 @@
 """`relax-keras evaluate` and `relax-keras generate`."""
 
 import json
+import sys
 
 from relax_keras.cli import arguments
 
@@ -42,24 +43,33 @@ def _add_model_source(parser):
 
 
 def load(args):
-    """Loads `--model`, or builds the zoo model with `--weights`; with no model option
-    at all, the task's shipped weights (`Task.pretrained`)."""
+    """Loads `--model` (no model option may come with it), or builds the zoo model with
+    `--weights`; with no model option at all, the task's shipped weights
+    (`Task.pretrained`), or a `ValueError` where the task has none."""
     from relax_keras import tasks
     from relax_keras.cli.tasks import build_model
     from relax_keras.cli.tasks import model_arguments
     from relax_keras.saving import load_model
 
     if args.model:
+        ignored = [*model_arguments(args), *(["preset"] if args.preset else []),
+                   *(["weights"] if args.weights else [])]
+        if ignored:
+            raise ValueError(f"--model fixes the model; the options {sorted(ignored)} do not apply to it.")
         return load_model(args.model)
     if args.weights is None and not args.preset and not model_arguments(args):
         args.weights = tasks.get(args.task).pretrained
+        if args.weights is None:
+            raise ValueError(f"{args.task} has no shipped weights: pass --model (a .keras file that "
+                             "`relax-keras train` wrote) or --weights (a .weights.h5 file).")
+        print(f"Using the shipped weights {args.weights!r}.", file=sys.stderr)
     return build_model(args)
 
 
 def run_evaluate(args):
     from relax_keras import tasks
     from relax_keras.cli.tasks import dataset
-    from relax_keras.zoo.generation import generate
+    from relax_keras.zoo.generation import sample_characters
 
     task = tasks.get(args.task)
     model = load(args)
@@ -72,14 +82,14 @@ def run_evaluate(args):
               f"{args.seq_len} characters read after {task.context} of context)")
         if args.sample_length:
             print("Sample (prompt 'ROMEO:', temperature 0.8, seed 0):")
-            print(generate(model, "ROMEO:\n", args.sample_length, 0.8, seed=0))
+            print(sample_characters(model, "ROMEO:\n", args.sample_length, 0.8, seed=0))
 
 
 def run_generate(args):
     import keras
 
-    from relax_keras.zoo.generation import generate
+    from relax_keras.zoo.generation import sample_characters
 
     keras.utils.set_random_seed(args.seed)
     model = load(args)
-    print(generate(model, args.prompt, args.length, args.temperature, seed=args.seed))
+    print(sample_characters(model, args.prompt, args.length, args.temperature, seed=args.seed))

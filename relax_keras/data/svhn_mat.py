@@ -37,7 +37,9 @@ def read_svhn_mat(path):
             f"SVHN file {path}: 'y' must have shape ({images.shape[3]}, 1) to match 'X', "
             f"got {labels.shape}."
         )
-    labels = labels[:, 0].astype(np.int64)
-    if labels.min(initial=1) < 1 or labels.max(initial=10) > 10:
-        raise ValueError(f"SVHN file {path}: labels must be in 1..10, got {np.unique(labels)}.")
+    labels = labels[:, 0]
+    if (not np.issubdtype(labels.dtype, np.number) or np.any(labels != np.round(labels))
+            or labels.min(initial=1) < 1 or labels.max(initial=10) > 10):
+        raise ValueError(f"SVHN file {path}: labels must be integers in 1..10, got {np.unique(labels)[:10]}.")
+    labels = labels.astype(np.int64)
     return np.transpose(images, (3, 0, 1, 2)), labels % 10

@@ -1,21 +1,25 @@
 """Export of a trained Keras ReLaX-Net to a hardware description."""
 
+import hashlib
 import io
 import json
 
 import numpy as np
 
 import relax_keras
+from relax_keras._files import write_atomically
+from relax_keras._files import write_bytes_atomically
 from relax_keras.hardware.spec import FORMAT
 from relax_keras.hardware.spec import FORMAT_VERSION
+from relax_keras.hardware.spec import arrays_path
 from relax_keras.hardware.spec import description_digest
-from relax_keras.hardware.spec import paths
-from relax_keras.hardware.spec import sha256
+from relax_keras.hardware.spec import json_path_of
+from relax_keras.hardware.validate import check_finite
 from relax_keras.physics import NONLINEARITIES
 
 
 def export(model, path, overwrite=False):
-    """Writes a trained model to `<path>.json` and `<path>.npz`.
+    """Writes a trained model to `<path>.json` and `<path>-<sha256 prefix>.npz`.
 
     The JSON describes the model stage by stage (embedding or reshape, the ReLaX
     block with its schedule as the sequence of switch positions, the readout); the
@@ -28,21 +32,22 @@ def export(model, path, overwrite=False):
         model: a Keras model made of `Embedding`/`CharacterEmbedding`, `Reshape`,
             `ReLaXBlock` and `Dense` layers, e.g. a `relax_keras.zoo` model.
         path: the `.json` path (the `.npz` goes beside it).
-        overwrite: bool, whether to replace existing files. Default: `False`.
+        overwrite: bool, whether to replace an existing export. Default: `False`.
 
     Returns:
         The path of the `.json` file.
 
     Raises:
-        FileExistsError: when a file exists and `overwrite` is `False`.
-        ValueError: for a layer or activation the description cannot hold.
+        FileExistsError: when the `.json` exists and `overwrite` is `False`.
+        ValueError: for a layer or activation the description cannot hold, or
+            weights that are NaN or infinite.
     """
     import keras
 
     from relax_keras.layers.relax_block import ReLaXBlock
     from relax_keras.layers.character_embedding import CharacterEmbedding
 
-    json_path, npz_path = paths(path)
+    json_path = json_path_of(path)
     stages, arrays = [], {}
 
     def add_arrays(stage, **named):
@@ -94,26 +99,40 @@ def export(model, path, overwrite=False):
                 "hardware description holds Embedding, Reshape, ReLaXBlock and Dense "
                 "layers."
             )
-    if not overwrite:
-        for file in (json_path, npz_path):
-            if file.exists():
-                raise FileExistsError(f"{file} exists; pass overwrite=True to replace it.")
+    if json_path.exists() and not overwrite:
+        raise FileExistsError(f"{json_path} exists; pass overwrite=True to replace it.")
+    check_finite(arrays)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
+    npz_bytes = buffer.getvalue()
+    # the arrays' file is named by its content, and the description is renamed into place
+    # last: until then the previous export stays whole, and a killed export blocks nothing
+    npz_path = json_path.with_name(f"{json_path.stem}-{hashlib.sha256(npz_bytes).hexdigest()[:12]}.npz")
+    previous = _previous_arrays(json_path)
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    npz_path.write_bytes(buffer.getvalue())
+    write_bytes_atomically(npz_path, npz_bytes)
     description = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "relax_keras": relax_keras.__version__,
         "model": model.name,
         "dtype": "float32",
-        "arrays": {"file": npz_path.name, "sha256": sha256(npz_path)},
+        "arrays": {"file": npz_path.name, "sha256": hashlib.sha256(npz_bytes).hexdigest()},
         "stages": stages,
     }
-    description["digest"] = description_digest(description, npz_path.read_bytes())
-    json_path.write_text(json.dumps(description, indent=2) + "\n")
+    description["digest"] = description_digest(description, npz_bytes)
+    write_atomically(json_path, json.dumps(description, indent=2) + "\n")
+    if previous is not None and previous != npz_path and previous.is_file():
+        previous.unlink()
     return json_path
+
+
+def _previous_arrays(json_path):
+    """The `.npz` the description at `json_path` names, if one is there and readable."""
+    try:
+        return arrays_path(json_path, json.loads(json_path.read_text()))
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _activation_name(activation, layer_name):

@@ -25,7 +25,7 @@ def simulate(spec, inputs, report=False):
     for stage in spec["stages"]:
         named = {key: arrays[name].astype(spec["dtype"]) for key, name in stage["arrays"].items()}
         if stage["type"] == "embedding":
-            x = named["embeddings"][x.astype(np.int64)]
+            x = named["embeddings"][_checked_ids(x, len(named["embeddings"]))]
         elif stage["type"] == "reshape":
             x = x.reshape((x.shape[0], *stage["target_shape"]))
         elif stage["type"] == "dense":
@@ -36,6 +36,17 @@ def simulate(spec, inputs, report=False):
     if not report:
         return x
     return x, inference_report(spec, length)
+
+
+def _checked_ids(ids, vocabulary_size):
+    """The ids as int64, or `ValueError` for non-integers and ids outside the vocabulary."""
+    if ids.size and (not np.all(np.isfinite(ids)) or np.any(ids != np.round(ids))
+                     or ids.min() < 0 or ids.max() >= vocabulary_size):
+        raise ValueError(
+            f"Received an invalid value for argument `inputs`: expected integer ids from 0 to "
+            f"{vocabulary_size - 1}, got values from {ids.min()} to {ids.max()}."
+        )
+    return ids.astype(np.int64)
 
 
 def _run_block(stage, named, x):

@@ -27,15 +27,19 @@ FORMAT = "relax-keras-hardware"
 FORMAT_VERSION = 2  # 2: a digest over both files, and the description validated at load
 
 
-def paths(path):
-    """Returns the `(json, npz)` paths of a hardware description."""
+def json_path_of(path):
+    """Returns the `.json` path of a hardware description given with or without suffix."""
     path = pathlib.Path(path)
-    stem = path.with_suffix("") if path.suffix == ".json" else path
-    return stem.with_suffix(".json"), stem.with_suffix(".npz")
+    return (path.with_suffix("") if path.suffix == ".json" else path).with_suffix(".json")
 
 
-def sha256(path):
-    return hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+def arrays_path(json_path, description):
+    """Returns the path of the `.npz` a description names (a file beside it)."""
+    name = description.get("arrays", {}).get("file") if isinstance(description.get("arrays"), dict) else None
+    if not isinstance(name, str) or pathlib.Path(name).name != name or not name.endswith(".npz"):
+        raise ValueError(f"{json_path} is not a valid hardware description: field `arrays.file` "
+                         f"must name a .npz file beside it, got {name!r}.")
+    return json_path.parent / name
 
 
 def description_digest(description, npz_bytes):
@@ -59,10 +63,9 @@ def load(path):
     """
     from relax_keras.hardware.validate import validate
 
-    json_path, npz_path = paths(path)
-    for file in (json_path, npz_path):
-        if not file.is_file():
-            raise ValueError(f"Hardware description incomplete: no file at {file}.")
+    json_path = json_path_of(path)
+    if not json_path.is_file():
+        raise ValueError(f"Hardware description incomplete: no file at {json_path}.")
     try:
         spec = json.loads(json_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -74,6 +77,9 @@ def load(path):
             f"{json_path} has format version {spec.get('version')!r}; this relax-keras "
             f"reads version {FORMAT_VERSION}. Export the model again with this version."
         )
+    npz_path = arrays_path(json_path, spec)
+    if not npz_path.is_file():
+        raise ValueError(f"Hardware description incomplete: no file at {npz_path}.")
     npz_bytes = npz_path.read_bytes()
     digest = hashlib.sha256(npz_bytes).hexdigest()
     if digest != spec["arrays"]["sha256"]:

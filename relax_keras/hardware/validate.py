@@ -2,6 +2,8 @@
 damaged or edited file fails with the field named instead of simulating something else.
 Pure Python and NumPy."""
 
+import numpy as np
+
 from relax_keras.physics import NONLINEARITIES
 
 STAGE_TYPES = ("embedding", "reshape", "relax_block", "dense")
@@ -30,9 +32,19 @@ def _shape(where, arrays, stage, key, expected):
     return actual
 
 
+def check_finite(arrays):
+    """Raises `ValueError` naming the first array that holds NaN or infinite values."""
+    for name, array in arrays.items():
+        if np.issubdtype(np.asarray(array).dtype, np.number) and not np.isfinite(array).all():
+            raise ValueError(f"The array {name!r} holds NaN or infinite values; a hardware "
+                             "description holds finite weights only.")
+
+
 def validate(spec):
-    """Raises `ValueError` naming the stage and field of the first inconsistency."""
+    """Raises `ValueError` naming the stage and field of the first inconsistency, or the
+    first array holding NaN or infinite values."""
     arrays = spec["arrays"]
+    check_finite(arrays)
     if not isinstance(spec.get("stages"), list) or not spec["stages"]:
         _fail("the description", "stages", spec.get("stages"), "a non-empty list of stages")
     for index, stage in enumerate(spec["stages"]):

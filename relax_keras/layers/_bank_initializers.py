@@ -80,13 +80,14 @@ def _orthogonal_bank(initializer, sets, set_shape, dtype):
             f"sets, got sets of shape {set_shape}."
         )
     rows, columns = set_shape
+    # in float32: QR has no half-precision kernel on every backend (bfloat16)
     normal = keras.random.normal(
-        (sets, max(rows, columns), min(rows, columns)), seed=initializer.seed, dtype=dtype)
+        (sets, max(rows, columns), min(rows, columns)), seed=initializer.seed, dtype="float32")
     q, r = ops.qr(normal)  # one QR per set
     q = q * ops.expand_dims(ops.sign(ops.diagonal(r, axis1=-2, axis2=-1)), -2)
     if rows < columns:
         q = ops.transpose(q, (0, 2, 1))
-    return initializer.gain * q
+    return ops.cast(initializer.gain * q, dtype or "float32")
 
 
 def _fan(shape, mode):

@@ -205,6 +205,12 @@ class ReLaXBlock(keras.layers.Layer):
         self.dropout = fraction("dropout", dropout)
         self.recurrent_dropout = fraction("recurrent_dropout", recurrent_dropout)
         super().__init__(**kwargs)
+        if not all("float" in dtype for dtype in (self.compute_dtype, self.variable_dtype)):
+            raise ValueError(
+                f"Received an invalid value for argument `dtype`: expected a floating dtype or "
+                f"policy (float32, float16, bfloat16, mixed_float16, mixed_bfloat16), got "
+                f"{kwargs.get('dtype')!r}."
+            )
         self.supports_masking = True
         self.go_backwards = bool(go_backwards)
         self.stateful = bool(stateful)

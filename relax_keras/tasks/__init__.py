@@ -14,7 +14,8 @@ TASKS = {
         TextTask("shakespeare"),
         # The official MNIST test files are not at hand on these machines: the study
         # holds out the second half of the carved validation split as its test split.
-        ImageTask("mnist", selection_split="validation[:5000]", test_split="validation[5000:]"),
+        ImageTask("mnist", selection_split="validation[:5000]", test_split="validation[5000:]",
+                  pretrained="relax_2x2_mnist_flat"),
         ImageTask("svhn"),
         ImageTask("cifar10"),
     )

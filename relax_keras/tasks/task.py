@@ -38,8 +38,9 @@ class Task:
     context = None
     loss_label = "loss"
 
-    def __init__(self, name, selection_split="validation", test_split="test"):
+    def __init__(self, name, selection_split="validation", test_split="test", pretrained=None):
         self.name = name
+        self.pretrained = pretrained or self.pretrained
         self.selection_split = selection_split
         self.test_split = test_split
 

@@ -23,7 +23,7 @@ class TextTask(Task):
     baselines = {"chars": ("simple_rnn", "gru", "lstm")}
     model_options = ("embedding_dim", "dropout")
     data_options = ("seq_len",)
-    pretrained = "tiny_shakespeare"
+    pretrained = "relax_2x2_tiny_shakespeare"
     context = EVALUATION_CONTEXT
     loss_label = "loss (nats per character)"
 

@@ -5,8 +5,9 @@ import os
 
 import keras
 
-from relax_keras.zoo.pretrained import PRETRAINED
+from relax_keras._validation import positive_int
 from relax_keras.zoo.pretrained import pretrained_config
+from relax_keras.zoo.pretrained import pretrained_name
 from relax_keras.zoo.pretrained import pretrained_path
 
 
@@ -32,29 +33,36 @@ def resolve_architecture(builder, arguments, weights):
     return {**arguments, **{key: value for key, value in config.items() if key in arguments}}
 
 
-def relax_block(config, width, steps_per_input, weight_programming, **kwargs):
-    """Returns the `ReLaXBlock` of a zoo model from its resolved architecture."""
+MOST_SWITCHED_STEPS = 4096  # per input element: beyond it, a zoo model is a mistake, not a design
+
+
+def relax_block(width, weight_sets, repeats, schedule, activation, input_injection, steps_per_input,
+                weight_programming, **kwargs):
+    """Returns the `ReLaXBlock` of a zoo model, named `relax_block`; refuses a schedule
+    or a number of switched steps per input element longer than `MOST_SWITCHED_STEPS`."""
     from relax_keras.layers.relax_block import ReLaXBlock
 
+    longest = max(positive_int("weight_sets", weight_sets) * positive_int("repeats", repeats),
+                  positive_int("steps_per_input", steps_per_input))
+    if longest > MOST_SWITCHED_STEPS:
+        raise ValueError(
+            f"Received weight_sets={weight_sets}, repeats={repeats}, steps_per_input={steps_per_input}: "
+            f"a schedule (weight_sets * repeats) or steps per input element of {longest:,}; a zoo "
+            f"model takes at most {MOST_SWITCHED_STEPS:,}."
+        )
+
     return ReLaXBlock(
-        width,
-        config["weight_sets"],
-        config["repeats"],
-        schedule=config["schedule"],
-        activation=config["activation"],
-        input_injection=config["input_injection"],
-        steps_per_input=steps_per_input,
-        weight_programming=weight_programming or (),
-        name="relax_block",
-        **kwargs,
+        width, weight_sets, repeats, schedule=schedule, activation=activation,
+        input_injection=input_injection, steps_per_input=steps_per_input,
+        weight_programming=weight_programming or (), name="relax_block", **kwargs,
     )
 
 
-def finish(model, weights, include_top, classifier_activation, learning_rate):
-    """Loads the weights, then compiles a model with a top; returns the model."""
+def finish(model, weights, include_top, learning_rate):
+    """Loads the weights into a zoo model, then compiles it if it has a top; returns it."""
     load_weights(model, weights)
     if include_top:
-        compile_classifier(model, classifier_activation, learning_rate)
+        model.compile_default(learning_rate)
     return model
 
 
@@ -66,7 +74,7 @@ def load_weights(model, weights):
     """Loads `weights` (`None`, a pretrained name or a `.weights.h5` path) into `model`."""
     if weights is None:
         return
-    path = pretrained_path(weights) if weights in PRETRAINED else weights
+    path = pretrained_path(weights) if pretrained_name(weights) else weights
     if not os.path.isfile(path):
         raise ValueError(
             f"Received an invalid value for argument `weights`: no file at {path!r}."

@@ -1,5 +1,7 @@
 """Text generation with a character-level model."""
 
+import warnings
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -24,6 +26,18 @@ MOST_CHARACTERS = 100_000  # one model call per character: about a minute per 10
 
 
 def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100, vocabulary=None):
+    """Deprecated: use `ReLaXCausalLM.generate(prompt, max_length=...)`; removed in the
+    next release. Continues `prompt` by sampling `length` characters (see
+    `sample_characters`)."""
+    warnings.warn(
+        "relax_keras.zoo.generate is deprecated: use model.generate(prompt, max_length=...) of "
+        "relax_keras.zoo.ReLaXCausalLM (max_length counts the prompt too).",
+        DeprecationWarning, stacklevel=2,
+    )
+    return sample_characters(model, prompt, length, temperature, seed, context, vocabulary)
+
+
+def sample_characters(model, prompt, length=200, temperature=1.0, seed=None, context=100, vocabulary=None):
     """Continues `prompt` by sampling `length` characters from a language model.
 
     The model reads the last `context` characters (its training window) and the next

@@ -17,7 +17,7 @@ balanced ReLaX-Net (L_W = L_T = 2) and Keras SimpleRNN / GRU / LSTM baselines.
 
 from relax_keras._validation import one_of
 
-__all__ = ["PRESETS", "PRESET_PARAMS", "from_preset"]
+__all__ = ["PRESETS", "PRESET_ALIASES", "PRESET_PARAMS", "canonical_name", "from_preset"]
 
 # (name suffix, L_W, L_T, description of the family member)
 _RELAX_FAMILY = (
@@ -71,8 +71,9 @@ PRESETS = {
                     (249_887, 246_677, 249_413), {"encoding": "flat", **SVHN_IMAGE}),
     **_keras_family("svhn_rows", "svhn", "image_rnn_baseline", 250_000,
                     (249_654, 249_270, 249_700), SVHN_IMAGE),
-    # pretrained: `shakespeare_relax(weights="tiny_shakespeare")`, `from_preset("tiny_shakespeare")`
-    "tiny_shakespeare": _record(
+    # pretrained: `ReLaXCausalLM.from_preset("relax_2x2_tiny_shakespeare")`,
+    # `shakespeare_relax(weights="relax_2x2_tiny_shakespeare")`
+    "relax_2x2_tiny_shakespeare": _record(
         "shakespeare_relax", "shakespeare",
         {"embedding_dim": 48, "weight_sets": 2, "repeats": 2, "schedule": "blocked",
          "units": 323, "activation": "tanh", "input_injection": "every",
@@ -81,7 +82,7 @@ PRESETS = {
         card="zoo/shakespeare_relax_tiny_shakespeare.md",
         weights={"file": "shakespeare_relax_tiny_shakespeare.weights.h5",
                  "sha256": "ef00a1bb3614401eb68bf93695831953d9164d3ea375a39331df4149dea5aeb7"}),
-    "mnist": _record(
+    "relax_2x2_mnist_flat": _record(
         "image_relax", "mnist",
         {"input_shape": (28, 28, 1), "classes": 10, "encoding": "flat", "weight_sets": 2,
          "repeats": 2, "schedule": "blocked", "units": 100, "activation": "relu",
@@ -92,7 +93,16 @@ PRESETS = {
                  "sha256": "265ca4674b284d64fe4f13f66daa2de27baf5a2b2ecd1a4f3db48bb786f063b1"}),
 }
 
+# earlier names, still accepted everywhere a preset or weights name is
+PRESET_ALIASES = {"tiny_shakespeare": "relax_2x2_tiny_shakespeare", "mnist": "relax_2x2_mnist_flat"}
+
 PRESET_PARAMS = {name: record["params"] for name, record in PRESETS.items()}
+
+
+def canonical_name(preset):
+    """Returns the preset's name, its alias resolved; `ValueError` for an unknown one."""
+    preset = PRESET_ALIASES.get(preset, preset)
+    return one_of("preset", preset, PRESETS)
 
 
 def from_preset(name, task=None, weights=None, **overrides):
@@ -113,7 +123,8 @@ def from_preset(name, task=None, weights=None, **overrides):
     """
     from relax_keras import zoo
 
-    record = PRESETS[one_of("preset", name, PRESETS)]
+    name = canonical_name(name)
+    record = PRESETS[name]
     if task is not None and record["task"] != task:
         choices = [key for key, other in PRESETS.items() if other["task"] == task]
         raise ValueError(f"Preset {name!r} is not a {task} preset; choose one of {choices}.")

@@ -1,0 +1,129 @@
+"""The confirmatory study's analysis, as its pre-registration fixes it
+(`tuning/results/confirm/PLAN.md`): six paired two-sided t-tests on the validation
+split, Holm's step-down correction at 0.05, a verdict per hypothesis, and the
+length-sensitivity flag from the paired 1x / 2x seeds.
+
+    python -m relax_keras.tuning.confirmatory tuning/results/confirm   # the markdown table
+"""
+
+import collections
+import math
+import pathlib
+import sys
+
+import numpy as np
+from scipy import stats
+
+from relax_keras.tuning.study_statistics import interval_half_width
+from relax_keras.tuning.study_statistics import read_rows
+
+ALPHA = 0.05
+# a point: (task, encoding, budget, model, L_W, L_T); the Keras baselines have L_W = L_T = 0
+Hypothesis = collections.namedtuple("Hypothesis", "id spec a b higher_is_better exploratory_effect")
+HYPOTHESES = (
+    Hypothesis("H1", "confirm_shakespeare", ("shakespeare", "chars", 10_000, "relax", 2, 2),
+               ("shakespeare", "chars", 10_000, "relax", 1, 4), False, 0.0368),
+    Hypothesis("H2", "confirm_shakespeare", ("shakespeare", "chars", 100_000, "relax", 2, 2),
+               ("shakespeare", "chars", 100_000, "relax", 4, 1), False, 0.0098),
+    Hypothesis("H3", "confirm_shakespeare", ("shakespeare", "chars", 100_000, "relax", 4, 2),
+               ("shakespeare", "chars", 100_000, "gru", 0, 0), False, 0.0116),
+    Hypothesis("H4", "confirm_mnist_rows", ("mnist", "rows", 30_000, "relax", 1, 1),
+               ("mnist", "rows", 30_000, "relax", 2, 2), True, 0.0063),
+    Hypothesis("H5", "confirm_mnist_rows", ("mnist", "rows", 30_000, "lstm", 0, 0),
+               ("mnist", "rows", 30_000, "relax", 1, 1), True, 0.0067),
+    Hypothesis("H6", "confirm_mnist_flat", ("mnist", "flat", 200_000, "relax", 2, 2),
+               ("mnist", "flat", 200_000, "relax", 1, 4), True, 0.0026),
+)
+
+
+def metrics_by_seed(rows):
+    """`{point: {seed: validation metric}}` over the completed trials."""
+    table = collections.defaultdict(dict)
+    for row in rows:
+        if row["status"] == "ok":
+            point = (row["task"], row["encoding"], int(row["budget"]), row["model"],
+                     int(row["weight_sets"] or 0), int(row["repeats"] or 0))
+            table[point][int(row["seed"])] = float(row["val_metric"])
+    return table
+
+
+def differences(table, hypothesis):
+    """`{seed: d}` over the seeds both points have, d positive in the predicted direction."""
+    a, b = table.get(hypothesis.a, {}), table.get(hypothesis.b, {})
+    sign = 1 if hypothesis.higher_is_better else -1
+    return {seed: sign * (a[seed] - b[seed]) for seed in sorted(set(a) & set(b))}
+
+
+def holm(p_values):
+    """Holm's step-down adjusted p-values, in the order given."""
+    order = np.argsort(p_values)
+    adjusted, running = np.empty(len(p_values)), 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted.tolist()
+
+
+def verdicts(table, longer_table=None, shorter_table=None):
+    """One result per hypothesis: n, mean d, its 95% interval, raw and Holm p, verdict;
+    with the 1x and 2x tables of the length check, its flag."""
+    results = []
+    for hypothesis in HYPOTHESES:
+        d = np.array(list(differences(table, hypothesis).values()))
+        p = float(stats.ttest_1samp(d, 0.0).pvalue) if len(d) > 1 and d.std() > 0 else float("nan")
+        results.append({"hypothesis": hypothesis, "n": len(d), "mean": float(d.mean()) if len(d) else math.nan,
+                        "half_width": interval_half_width(d), "p": p})
+    adjusted = holm([r["p"] if not math.isnan(r["p"]) else 1.0 for r in results])
+    for result, p_holm in zip(results, adjusted):
+        result["p_holm"] = p_holm
+        significant = p_holm < ALPHA
+        result["verdict"] = ("confirmed" if significant and result["mean"] > 0
+                             else "reversed" if significant else "not confirmed")
+        # not confirmed, and the interval lies wholly below the exploratory study's effect
+        high = result["mean"] + result["half_width"]
+        result["overstated"] = result["verdict"] != "confirmed" and high < result["hypothesis"].exploratory_effect
+        if longer_table is not None and shorter_table is not None:
+            result["length_sensitive"] = length_sensitive(result["hypothesis"], shorter_table, longer_table)
+    return results
+
+
+def length_sensitive(hypothesis, shorter_table, longer_table):
+    """The plan's flag: the margin moves from 1x to 2x by more than half its 2x value
+    (means over the seeds trained at both lengths); `None` without such seeds."""
+    short, long = differences(shorter_table, hypothesis), differences(longer_table, hypothesis)
+    seeds = sorted(set(short) & set(long))
+    if not seeds:
+        return None
+    short_margin = np.mean([short[s] for s in seeds])
+    long_margin = np.mean([long[s] for s in seeds])
+    return bool(abs(long_margin - short_margin) > abs(long_margin) / 2)
+
+
+def markdown(results):
+    lines = ["| id | A vs B | n | mean d (95% CI) | p | p (Holm) | verdict | length-sensitive |",
+             "| --- " * 8 + "|"]
+    name = lambda point: (f"({point[4]}, {point[5]})" if point[3] == "relax" else point[3].upper())
+    for r in results:
+        h = r["hypothesis"]
+        verdict = r["verdict"] + (" (exploratory effect overstated)" if r["overstated"] else "")
+        lines.append(
+            f"| {h.id} | {h.a[0]} {h.a[2]:,}: {name(h.a)} vs {name(h.b)} | {r['n']} "
+            f"| {r['mean']:+.4f} ({r['mean'] - r['half_width']:+.4f}, {r['mean'] + r['half_width']:+.4f}) "
+            f"| {r['p']:.2g} | {r['p_holm']:.2g} | {verdict} | {r.get('length_sensitive', '-')} |")
+    return "\n".join(lines)
+
+
+def main(folder):
+    folder = pathlib.Path(folder)
+    specs = sorted({h.spec for h in HYPOTHESES})
+    missing = [s for s in specs if not (folder / s / "results.csv").is_file()]
+    if missing:
+        raise SystemExit(f"The study has not ended: no results for {missing} in {folder}.")
+    table = metrics_by_seed(read_rows([folder / s / "results.csv" for s in specs]))
+    shorter = [folder / f"{s}_1x" / "results.csv" for s in specs]
+    shorter_table = metrics_by_seed(read_rows(shorter)) if all(p.is_file() for p in shorter) else None
+    print(markdown(verdicts(table, table if shorter_table else None, shorter_table)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "tuning/results/confirm")
