@@ -18,7 +18,7 @@ OTHER_BACKENDS = ["jax", "torch"]
 # marked `tensorflow` and skip with the reason)
 BACKEND_NEUTRAL_TESTS = [
     "tests/test_keras_rnn_layer.py", "tests/test_relax_block.py", "tests/test_weight_sets.py",
-    "tests/test_nonideal.py", "tests/test_hardware.py", "tests/test_zoo.py",
+    "tests/test_nonideal.py", "tests/test_hardware.py", "tests/test_zoo.py", "tests/test_zoo_classes.py",
 ]
 
 pytestmark = pytest.mark.slow
