@@ -38,6 +38,7 @@ def test_every_task_has_rnn_dnn_and_balanced_presets_at_one_budget():
         assert len({c["param_budget"] for c in configs}) == 1
 
 
+@pytest.mark.slow  # parameter arithmetic, the same on every backend: the TensorFlow run suffices
 @pytest.mark.parametrize("budget", [20_000, 60_000, 100_000])
 def test_param_budget_is_respected_and_nearly_used(budget):
     """The width is the largest that fits: one more unit would break the budget."""
@@ -66,6 +67,7 @@ def test_compiled_loss_matches_the_head():
     assert probabilities.loss.get_config()["from_logits"] is False
 
 
+@pytest.mark.slow  # the deprecated alias; test_zoo_classes checks generate on every backend
 def test_generation_is_reproducible_and_survives_saving(tmp_path):
     model = zoo.shakespeare_relax(units=16, embedding_dim=8)
     first = zoo.generate(model, "ROMEO:", length=30, seed=7)

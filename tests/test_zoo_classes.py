@@ -52,6 +52,7 @@ print(type(model).__name__)
 """
 
 
+@pytest.mark.slow  # fresh processes; test_backends loads across backends in fresh processes too
 @pytest.mark.parametrize("model", small_models()[1:3], ids=lambda m: m.name)
 def test_saved_model_loads_in_a_fresh_process_as_the_same_class(model, tmp_path):
     model.save(tmp_path / "m.keras")
