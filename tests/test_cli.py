@@ -296,7 +296,7 @@ def test_help_is_fast_and_imports_no_tensorflow():
     assert time.perf_counter() - start < 5  # the process, with Python's start; the parser itself is far below 1 s
 
 
-def test_tensorflow_start_up_logs_are_hidden(shared_data, tmp_path):
+def test_tensorflow_start_up_logs_are_hidden(tmp_path):
     import subprocess
     import sys
 

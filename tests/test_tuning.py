@@ -224,7 +224,7 @@ def test_a_tuning_job_rerun_with_other_settings_is_refused(shared_data, tmp_path
     assert main(tune_argv(shared_data, tmp_path, 2)) == 0  # more trials of the same job
 
 
-def test_a_sweep_rerun_with_other_settings_is_refused(shared_data, tmp_path, capsys):
+def test_a_sweep_rerun_with_other_settings_is_refused(tmp_path, capsys):
     from relax_keras.tuning.settings_guard import check_settings
 
     check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 1}, "The sweep")
