@@ -75,6 +75,27 @@ def largest_units(budget, params_for_units, max_units=1 << 16):
     return low
 
 
+def resolve_units(units, param_budget, params_for_units, default_units=None):
+    """Returns a model's width: `units`, or the largest whose model fits `param_budget`.
+
+    The one place where a parameter budget becomes a width.
+
+    Args:
+        units: int, or `None` for `default_units` (or for the budget's width).
+        param_budget: int or `None`; when given, `units` must be `None`.
+        params_for_units: callable, `units -> parameter count` of the whole model.
+        default_units: int or `None`, the width when neither is given.
+    """
+    if param_budget is None:
+        return positive_int("units", default_units if units is None else units)
+    if units is not None:
+        raise ValueError(
+            "Pass `units` or `param_budget`, not both: got "
+            f"units={units!r} and param_budget={param_budget!r}."
+        )
+    return largest_units(param_budget, params_for_units)
+
+
 def divisor_pairs(depth):
     """Returns the (weight_sets, repeats) pairs with `weight_sets * repeats == depth`."""
     depth = positive_int("depth", depth)

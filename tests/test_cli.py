@@ -83,6 +83,9 @@ def test_explicit_schedule_on_the_command_line(capsys):
         (["info", "mnist", "--units", "8", "--schedule", "0,1,2"], "schedule"),
         (["info", "shakespeare", "--units", "8", "--param-budget", "9000"], "`units` or `param_budget`, not both"),
         (["generate", "--units", "8", "--prompt", "hello~"], "outside the vocabulary: ['~']"),
+        (["info", "mnist", "--embedding-dim", "4", "--dropout", "0.1"], "Not options of task 'mnist': --dropout, --embedding-dim"),
+        (["info", "shakespeare", "--encoding", "flat"], "Not options of task 'shakespeare': --encoding"),
+        (["train", "shakespeare", "--augmentation", "0.1", "--output", "never_written"], "Not options of task 'shakespeare': --augmentation"),
     ],
 )
 def test_bad_input_exits_with_a_clear_error(argv, message, capsys):

@@ -62,3 +62,23 @@ def test_training_killed_at_random_moments_loses_nothing(shared_data, tmp_path):
     assert metrics["loss"] == pytest.approx(reference["loss"], abs=1e-4)
     assert metrics["accuracy"] == pytest.approx(reference["accuracy"], abs=1e-4)
     assert not list(tmp_path.glob("run.replaced-*"))
+
+
+def test_a_full_disk_during_training_is_a_clear_error_and_the_rerun_finishes(shared_data, tmp_path):
+    import resource
+
+    command = train_command(shared_data, tmp_path / "run")
+    command[command.index("--epochs") + 1] = "2"
+    command[command.index("--steps-per-epoch") + 1] = "2"
+
+    def small_file_limit():  # a disk that takes 16 KiB per file: the backups do not fit
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 10, resource.RLIM_INFINITY))
+
+    full = subprocess.run(command, env=ENVIRONMENT, capture_output=True, text=True, preexec_fn=small_file_limit)
+    assert full.returncode == 2, full.stderr[-2000:]  # not 139, h5py's crash on a failed write
+    assert "exceeds this process's file-size limit" in full.stderr and "Traceback" not in full.stderr
+    assert not (tmp_path / "run" / "metrics.json").exists()
+    rerun = subprocess.run(command, env=ENVIRONMENT, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    with open(tmp_path / "run" / "history.csv") as file:
+        assert [row["epoch"] for row in csv.DictReader(file)] == ["0", "1"]

@@ -248,3 +248,14 @@ def test_tune_numbers_below_one_are_refused(shared_data, tmp_path, capsys, flag)
     with pytest.raises(SystemExit):
         main(argv)
     assert f"argument {flag}: expected a positive integer, got '0'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["random", "bayesian"])
+def test_every_seed_fixes_the_search_seed_zero_included(name, tmp_path):
+    def first_points(seed, folder):
+        tuner = job.make_tuner(ReLaXHyperModel("mnist", param_budget=8000), name, max_trials=3, epochs=1,
+                               directory=tmp_path / folder, project_name="p", seed=seed)
+        return [tuner.oracle.create_trial(f"tuner{i}").hyperparameters.values for i in range(3)]
+
+    assert first_points(0, "a") == first_points(0, "b")
+    assert first_points(0, "a") != first_points(1, "c")

@@ -131,12 +131,20 @@ def test_dropout_acts_in_training_only_and_adds_no_parameters():
 
 
 def test_constructors_show_their_real_defaults():
+    """The classes' signatures show the real defaults (units: `None` is the documented
+    width); a builder's `None` means "the class's default", so both build the same."""
     import inspect
 
-    defaults = {name: p.default for name, p in inspect.signature(zoo.shakespeare_relax).parameters.items()}
-    model = zoo.shakespeare_relax()
-    block = model.get_layer("relax_block")
-    assert (block.weight_sets, block.repeats, block.units) == (
-        defaults["weight_sets"], defaults["repeats"], defaults["units"])
-    image_defaults = inspect.signature(zoo.image_relax).parameters
-    assert image_defaults["encoding"].default == "rows" and image_defaults["units"].default == 128
+    from relax_keras.zoo import causal_lm
+    from relax_keras.zoo import image_classifier
+
+    defaults = {name: p.default for name, p in inspect.signature(zoo.ReLaXCausalLM).parameters.items()}
+    for model in (zoo.shakespeare_relax(), zoo.ReLaXCausalLM()):
+        block = model.get_layer("relax_block")
+        assert (block.weight_sets, block.repeats, block.units) == (
+            defaults["weight_sets"], defaults["repeats"], causal_lm.DEFAULT_UNITS) == (2, 1, 300)
+    image_defaults = inspect.signature(zoo.ReLaXImageClassifier).parameters
+    assert image_defaults["encoding"].default == "rows"
+    model = zoo.image_relax((28, 28, 1))
+    assert model.get_layer("relax_block").units == image_classifier.DEFAULT_UNITS == 128
+    assert model.get_layer("rows_encoding") is not None

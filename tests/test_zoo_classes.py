@@ -68,15 +68,15 @@ def test_saved_model_loads_in_a_fresh_process_as_the_same_class(model, tmp_path)
 
 def test_presets_listing_matches_the_registry():
     for builder, cls in CLASSES.items():
-        assert set(cls.presets) == {name for name, record in PRESETS.items() if record["builder"] == builder}
+        assert set(cls.presets) == {name for name, record in PRESETS.items() if record["builder"].__name__ == builder}
         for name, entry in cls.presets.items():
             assert entry["params"] == PRESETS[name]["params"] and entry["description"]
     assert cls.presets["relax_2x2_tiny_shakespeare"]["weights"] is True
 
 
-@pytest.mark.parametrize("name", [n for n, r in PRESETS.items() if r["builder"] in CLASSES])
+@pytest.mark.parametrize("name", [n for n, r in PRESETS.items() if r["builder"].__name__ in CLASSES])
 def test_from_preset_builds_every_preset_of_its_class(name):
-    cls = CLASSES[PRESETS[name]["builder"]]
+    cls = CLASSES[PRESETS[name]["builder"].__name__]
     model = cls.from_preset(name)
     assert type(model) is cls and model.name == name
     assert model.count_params() == cls.presets[name]["params"]
@@ -84,7 +84,7 @@ def test_from_preset_builds_every_preset_of_its_class(name):
 
 @pytest.mark.parametrize("alias, name", sorted(PRESET_ALIASES.items()))
 def test_old_preset_names_are_aliases(alias, name):
-    cls = CLASSES[PRESETS[name]["builder"]]
+    cls = CLASSES[PRESETS[name]["builder"].__name__]
     model, again = cls.from_preset(alias), cls.from_preset(name)
     for a, b in zip(model.get_weights(), again.get_weights()):
         np.testing.assert_array_equal(a, b)

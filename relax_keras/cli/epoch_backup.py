@@ -13,6 +13,8 @@ import pathlib
 
 import keras
 
+from relax_keras._files import ensure_room
+from relax_keras._files import read_json_object
 from relax_keras._files import write_atomically
 
 STATE = "state.json"
@@ -32,6 +34,7 @@ class EpochBackup(keras.callbacks.Callback):
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"epoch-{epoch + 1}.weights.h5"
         temporary = self.directory / f"partial-{name}"
+        ensure_room(self.directory, saved_size(self.model))
         self.model.save_weights(temporary)
         temporary.replace(self.directory / name)
         write_atomically(self.directory / STATE, json.dumps({"epoch": epoch + 1, "weights": name}))
@@ -40,13 +43,20 @@ class EpochBackup(keras.callbacks.Callback):
                 old.unlink()
 
 
+def saved_size(model):
+    """An upper estimate of the bytes of `model`'s weights file (optimizer state included)."""
+    variables = list(model.variables) + (list(model.optimizer.variables) if model.optimizer else [])
+    data = sum(keras.ops.convert_to_numpy(v).nbytes for v in variables)
+    return data + 4096 * len(variables) + (1 << 16)
+
+
 def restore(model, directory):
     """Loads the last complete backup in `directory` into `model` (built, compiled);
     returns the number of finished epochs (0 without a backup)."""
     state_path = pathlib.Path(directory) / STATE
     if not state_path.exists():
         return 0
-    state = json.loads(state_path.read_text())
+    state = read_json_object(state_path)
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     model.load_weights(pathlib.Path(directory) / state["weights"])

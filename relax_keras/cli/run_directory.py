@@ -7,6 +7,7 @@ import json
 import os
 import pathlib
 
+from relax_keras._files import read_json_object
 from relax_keras._files import write_atomically
 
 MARKER = "run_config.json"  # every run directory of relax-keras holds it
@@ -51,7 +52,7 @@ class RunDirectory:
             self._take_lock()
             self._release_lock()
         marker = path / MARKER
-        recorded = json.loads(marker.read_text()) if marker.exists() else {}
+        recorded = read_json_object(marker) if marker.exists() else {}
         if not recorded.get(MARKER_KEY):
             raise SystemExit(f"error: {path} is not empty and is not a relax-keras run; choose another --output.")
         if overwrite:

@@ -12,11 +12,23 @@ MODEL_OPTIONS = (
 
 
 def model_arguments(args):
-    """Returns the zoo arguments the user gave on the command line."""
-    names = MODEL_OPTIONS + tasks.get(args.task).model_options
+    """Returns the zoo arguments the user gave on the command line; refuses options of
+    other tasks' models."""
+    task = tasks.get(args.task)
+    foreign = sorted({name for other in tasks.TASKS.values() for name in other.model_options}
+                     - set(task.model_options))
+    given_elsewhere = [name for name in foreign if getattr(args, name, None) is not None]
+    if given_elsewhere:
+        raise ValueError(f"Not options of task {task.name!r}: {_flags(given_elsewhere)} (its own "
+                         f"model options are {_flags(task.model_options)}, besides the common ones).")
+    names = MODEL_OPTIONS + task.model_options
     given = {name: getattr(args, name, None) for name in names}
     given.update(non_idealities(args, given["activation"]))
     return {name: value for name, value in given.items() if value is not None}
+
+
+def _flags(names):
+    return ", ".join("--" + name.replace("_", "-") for name in names)
 
 
 def non_idealities(args, activation):

@@ -11,14 +11,17 @@ import keras
 
 from relax_keras.cli.epoch_backup import EpochBackup
 from relax_keras.cli.epoch_backup import restore
+from relax_keras.cli.epoch_backup import saved_size
 from relax_keras.cli.run_directory import RunDirectory
 from relax_keras import tasks
 from relax_keras.cli.tasks import build_model
 from relax_keras.cli.tasks import dataset
 from relax_keras._extras import available
 from relax_keras._extras import require
+from relax_keras._files import ensure_room
 from relax_keras._files import write_atomically
 from relax_keras._provenance import cpu_model_and_flags
+from relax_keras.saving import load_model
 
 # options that do not change what is trained, so a resumed run may differ in them
 RESUME_INDEPENDENT = ("overwrite", "verbose", "command", "handler", "argv", "score_test")
@@ -106,7 +109,7 @@ def run(args):
     try:
         if run_dir.trained:
             print(f"Training in {run_dir.path} had finished; evaluating its model.")
-            model = keras.saving.load_model(run_dir.path / "model.keras")
+            model = load_model(run_dir.path / "model.keras")
         else:
             if action == "resume":
                 print(f"Resuming the interrupted run in {run_dir.path}.")
@@ -157,6 +160,7 @@ def fit(args, model, train, validation, path, tensorboard=True):
             "Lower the learning rate or the noise, or check the data."
         )
     temporary = path / ".model.tmp.keras"
+    ensure_room(path, saved_size(model))
     model.save(temporary)
     os.replace(temporary, path / "model.keras")  # the finished training survives an interrupt
     shutil.rmtree(path / "backup")  # its own folder, no longer needed

@@ -57,6 +57,8 @@ def load_spec(parser, args):
 
 
 def run(args):
+    from relax_keras._files import ensure_room
+    from relax_keras.cli.epoch_backup import saved_size
     from relax_keras.cli.tasks import dataset
     from relax_keras.tuning.job import run_job
     from relax_keras.tuning.settings_guard import check_settings
@@ -90,5 +92,7 @@ def run(args):
     if best:
         print(json.dumps({"best": best[0].hyperparameters.values, "val_loss": best[0].score}))
         if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief":  # not on a worker
-            tuner.get_best_models(1)[0].save(project / "best_model.keras")
+            best_model = tuner.get_best_models(1)[0]
+            ensure_room(project, saved_size(best_model))
+            best_model.save(project / "best_model.keras")
             print(f"wrote {project / 'best_model.keras'}")

@@ -1,5 +1,10 @@
 """The tasks the package trains on: one definition each (data, models, metric).
 
+A task here is a learning problem: a dataset with its splits, the metric it is scored
+by, and which zoo builder makes its models. It is not keras-hub's "task" (a model
+class with its preprocessor, such as `GemmaCausalLM`): those are the zoo's classes,
+`relax_keras.zoo.ReLaXCausalLM` and `ReLaXImageClassifier`.
+
 The command line, the tuning search and the study read tasks from `TASKS`; adding a
 task is adding one definition here.
 """

@@ -1,6 +1,7 @@
 """Image classification (MNIST, SVHN, CIFAR-10): images in, class out."""
 
 from relax_keras.tasks.task import Task
+from relax_keras._validation import one_of
 
 RECURRENT_BASELINES = ("simple_rnn", "gru", "lstm")
 
@@ -32,10 +33,19 @@ class ImageTask(Task):
 
         return IMAGE_DATASETS[self.name].image_shape
 
-    def build_relax(self, weights=None, **arguments):
-        from relax_keras import zoo
+    @property
+    def relax_builder(self):
+        from relax_keras.zoo import image_relax
 
-        return zoo.image_relax(self.image_shape, weights=weights, **arguments)
+        return image_relax
+
+    def relax_inputs(self, encoding=None):
+        from relax_keras.data.specs import IMAGE_DATASETS
+
+        if encoding is not None:
+            one_of("encoding", encoding, self.encodings)
+        return {"input_shape": self.image_shape, "classes": IMAGE_DATASETS[self.name].classes,
+                "encoding": encoding}
 
     def build_baseline(self, kind, param_budget, encoding="rows", **arguments):
         from relax_keras import zoo

@@ -44,9 +44,19 @@ class Task:
         self.selection_split = selection_split
         self.test_split = test_split
 
-    def build_relax(self, weights=None, **arguments):
-        """Returns the task's compiled zoo ReLaX-Net built with `arguments`."""
+    @property
+    def relax_builder(self):
+        """The zoo builder of the task's ReLaX-Nets (`relax_keras.zoo.image_relax`, ...)."""
         raise NotImplementedError
+
+    def relax_inputs(self, encoding=None):
+        """Returns the builder arguments the task fixes (input shape, classes, encoding)."""
+        raise NotImplementedError
+
+    def build_relax(self, encoding=None, weights=None, **arguments):
+        """Returns the task's compiled zoo ReLaX-Net: `relax_builder` with the task's
+        inputs and `arguments` (typed builder arguments: `weight_sets`, `param_budget`, ...)."""
+        return self.relax_builder(weights=weights, **self.relax_inputs(encoding), **arguments)
 
     def build_baseline(self, kind, param_budget, **arguments):
         """Returns the compiled Keras baseline `kind` sized to `param_budget`."""
@@ -56,11 +66,11 @@ class Task:
               learning_rate=None):
         """Returns a compiled model: `model="relax"` (with L_W, L_T) or a baseline kind.
 
-        `learning_rate=None` keeps the constructor's default.
+        `learning_rate=None` keeps the builder's default.
         """
         arguments = {} if learning_rate is None else {"learning_rate": learning_rate}
         if model == "relax":
-            return self.build_relax(encoding=encoding, weight_sets=weight_sets, repeats=repeats,
+            return self.build_relax(encoding, weight_sets=weight_sets, repeats=repeats,
                                     param_budget=param_budget, **arguments)
         return self.build_baseline(model, param_budget, encoding=encoding, **arguments)
 

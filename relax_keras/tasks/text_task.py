@@ -32,11 +32,16 @@ class TextTask(Task):
         self.seq_len = seq_len
         self.batch_size = batch_size
 
-    def build_relax(self, weights=None, encoding="chars", **arguments):
-        from relax_keras import zoo
+    @property
+    def relax_builder(self):
+        from relax_keras.zoo import shakespeare_relax
 
-        one_of("encoding", encoding, self.encodings)
-        return zoo.shakespeare_relax(weights=weights, **arguments)
+        return shakespeare_relax
+
+    def relax_inputs(self, encoding=None):
+        if encoding is not None:
+            one_of("encoding", encoding, self.encodings)
+        return {}
 
     def build_baseline(self, kind, param_budget, encoding="chars", **arguments):
         from relax_keras import zoo

@@ -54,7 +54,7 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
         """Whether a model with `weight_sets` weight sets fits the budget (L_T does not
         change the parameter count)."""
         try:
-            self.task.build_relax(encoding=self.encoding, weight_sets=weight_sets, repeats=1,
+            self.task.build_relax(self.encoding, weight_sets=weight_sets, repeats=1,
                                   param_budget=self.param_budget, learning_rate=1e-3)
         except ValueError:
             return False
@@ -74,4 +74,4 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
             param_budget=self.param_budget,
             learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log", default=2e-3),
         )
-        return self.task.build_relax(encoding=self.encoding, **arguments)
+        return self.task.build_relax(self.encoding, **arguments)

@@ -26,7 +26,11 @@ TUNERS = {
 
 def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, seed,
                distribution_strategy=None):
-    """Returns the KerasTuner tuner of a job, minimizing validation loss."""
+    """Returns the KerasTuner tuner of a job, minimizing validation loss.
+
+    The oracle's seed is `seed + 1`: KerasTuner reads a seed of 0 as "no seed" and
+    draws one at random, and every seed here, 0 included, must fix the search.
+    """
     tuner_class = TUNERS[one_of("tuner", tuner, TUNERS)]
     budget = {"max_epochs": epochs} if tuner == "hyperband" else {"max_trials": max_trials}
     return tuner_class(
@@ -34,7 +38,7 @@ def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, s
         objective="val_loss",
         directory=directory,
         project_name=project_name,
-        seed=seed,
+        seed=seed + 1,
         overwrite=False,
         distribution_strategy=distribution_strategy,
         **budget,

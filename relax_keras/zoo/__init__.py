@@ -19,11 +19,11 @@ from relax_keras.zoo.baselines import image_rnn_baseline
 from relax_keras.zoo.causal_lm import ReLaXCausalLM
 from relax_keras.zoo.generation import generate
 from relax_keras.zoo.generation import model_vocabulary
-from relax_keras.zoo.image import image_relax
-from relax_keras.zoo.image import svhn_relax
+from relax_keras.zoo.image_classifier import image_relax
+from relax_keras.zoo.image_classifier import svhn_relax
 from relax_keras.zoo.image_classifier import ReLaXImageClassifier
 from relax_keras.zoo.presets import PRESET_PARAMS
 from relax_keras.zoo.presets import PRESETS
 from relax_keras.zoo.presets import from_preset
 from relax_keras.zoo.pretrained import PRETRAINED
-from relax_keras.zoo.shakespeare import shakespeare_relax
+from relax_keras.zoo.causal_lm import shakespeare_relax

@@ -6,11 +6,12 @@ import math
 import keras
 
 from relax_keras import budget
+from relax_keras.budget import resolve_units
 from relax_keras.layers.character_embedding import CharacterEmbedding
 from relax_keras._validation import one_of
 from relax_keras.vocabulary import Vocabulary
 from relax_keras.zoo.architecture import compile_classifier
-from relax_keras.zoo.sizing import resolve_units
+from relax_keras.zoo.architecture import load_weights_file
 
 RECURRENT_LAYERS = {
     "simple_rnn": (keras.layers.SimpleRNN, budget.simple_rnn_params),
@@ -20,7 +21,7 @@ RECURRENT_LAYERS = {
 
 
 def image_rnn_baseline(kind, input_shape, classes=10, units=None, param_budget=None,
-                       learning_rate=1e-3, name=None):
+                       weights=None, learning_rate=1e-3, name=None):
     """Builds a Keras RNN image classifier that reads the image row by row.
 
     Args:
@@ -29,6 +30,7 @@ def image_rnn_baseline(kind, input_shape, classes=10, units=None, param_budget=N
         classes: int. Default: `10`.
         units: int, or `None` with `param_budget`.
         param_budget: int, the most parameters of the whole model.
+        weights: `None` or a `.weights.h5` path to load.
         learning_rate: float. Default: `1e-3`.
         name: str. Default: `"image_<kind>"`.
 
@@ -47,12 +49,11 @@ def image_rnn_baseline(kind, input_shape, classes=10, units=None, param_budget=N
     x = layer_class(width_units, name=kind)(x)
     x = keras.layers.Dense(classes, activation="softmax", dtype="float32", name="predictions")(x)
     model = keras.Model(images, x, name=name or f"image_{kind}")
-    compile_classifier(model, "softmax", learning_rate)
-    return model
+    return _finish(model, "softmax", weights, learning_rate)
 
 
 def image_dense_baseline(input_shape, classes=10, hidden_layers=2, units=None, param_budget=None,
-                         activation="tanh", learning_rate=1e-3, name="image_dense"):
+                         activation="tanh", weights=None, learning_rate=1e-3, name="image_dense"):
     """Builds a Keras Dense-stack image classifier: the flattened image, then
     `hidden_layers` Dense layers of one width, then the softmax readout.
 
@@ -63,6 +64,7 @@ def image_dense_baseline(input_shape, classes=10, hidden_layers=2, units=None, p
         units: int, or `None` with `param_budget`.
         param_budget: int, the most parameters of the whole model.
         activation: the hidden layers' activation. Default: `"tanh"`.
+        weights: `None` or a `.weights.h5` path to load.
         learning_rate: float or a learning-rate schedule. Default: `1e-3`.
         name: str. Default: `"image_dense"`.
 
@@ -81,12 +83,11 @@ def image_dense_baseline(input_shape, classes=10, hidden_layers=2, units=None, p
         x = keras.layers.Dense(width, activation=activation, name=f"dense_{index}")(x)
     x = keras.layers.Dense(classes, activation="softmax", dtype="float32", name="predictions")(x)
     model = keras.Model(images, x, name=name)
-    compile_classifier(model, "softmax", learning_rate)
-    return model
+    return _finish(model, "softmax", weights, learning_rate)
 
 
 def char_rnn_baseline(kind, units=None, param_budget=None, embedding_dim=48,
-                      vocabulary=None, learning_rate=2e-3, name=None):
+                      vocabulary=None, weights=None, learning_rate=2e-3, name=None):
     """Builds a Keras RNN character language model (embedding, RNN, logits).
 
     Args:
@@ -95,6 +96,7 @@ def char_rnn_baseline(kind, units=None, param_budget=None, embedding_dim=48,
         param_budget: int, the most parameters of the whole model.
         embedding_dim: int. Default: `48`.
         vocabulary: a `Vocabulary`. Default: Tiny Shakespeare's 65 symbols.
+        weights: `None` or a `.weights.h5` path to load.
         learning_rate: float. Default: `2e-3`.
         name: str. Default: `"char_<kind>"`.
 
@@ -113,5 +115,11 @@ def char_rnn_baseline(kind, units=None, param_budget=None, embedding_dim=48,
     x = layer_class(width_units, return_sequences=True, name=kind)(x)
     x = keras.layers.Dense(vocabulary.size, dtype="float32", name="logits")(x)
     model = keras.Model(ids, x, name=name or f"char_{kind}")
-    compile_classifier(model, None, learning_rate)
+    return _finish(model, None, weights, learning_rate)
+
+
+def _finish(model, classifier_activation, weights, learning_rate):
+    compile_classifier(model, classifier_activation, learning_rate)
+    if weights is not None:
+        load_weights_file(model, weights)
     return model

@@ -1,15 +1,19 @@
-"""`ReLaXCausalLM`: a character-level ReLaX-Net language model that generates text."""
+"""`ReLaXCausalLM`, a character-level ReLaX-Net language model that generates text, and
+its builder `shakespeare_relax`."""
 
 import keras
 
 from relax_keras.budget import dense_params
 from relax_keras.budget import relax_block_params
+from relax_keras.budget import resolve_units
 from relax_keras.layers.character_embedding import CharacterEmbedding
 from relax_keras.vocabulary import Vocabulary
 from relax_keras.zoo.architecture import relax_block
+from relax_keras.zoo.building import finish
+from relax_keras.zoo.building import fixed_by_weights
+from relax_keras.zoo.building import names_shipped_weights
 from relax_keras.zoo.generation import sample_characters
 from relax_keras.zoo.preset_model import PresetModel
-from relax_keras.zoo.sizing import resolve_units
 
 DEFAULT_UNITS = 300
 
@@ -36,7 +40,8 @@ class ReLaXCausalLM(PresetModel, keras.Model):
         weight_sets: int, L_W. Default: `2`.
         repeats: int, L_T. Default: `1`.
         schedule: `"blocked"`, `"cyclic"` or explicit. Default: `"blocked"`.
-        units: int, the width N. Default: `300`; leave it so with `param_budget`.
+        units: int or `None`, the width N. Default: `None`: 300, or the width that
+            `param_budget` gives.
         param_budget: int, the most parameters the whole model may have; `units`
             is then the largest width that fits. Default: `None`.
         embedding_dim: int, the character embedding size. Default: `48`.
@@ -71,7 +76,7 @@ class ReLaXCausalLM(PresetModel, keras.Model):
         weight_sets=2,
         repeats=1,
         schedule="blocked",
-        units=DEFAULT_UNITS,
+        units=None,
         param_budget=None,
         embedding_dim=48,
         activation="tanh",
@@ -140,3 +145,66 @@ class ReLaXCausalLM(PresetModel, keras.Model):
             )
         return sample_characters(self, prompt, max_length - len(prompt), temperature, seed, context,
                                  self.vocabulary)
+
+
+def shakespeare_relax(
+    weight_sets=None,
+    repeats=None,
+    schedule=None,
+    units=None,
+    param_budget=None,
+    embedding_dim=None,
+    activation=None,
+    input_injection=None,
+    steps_per_input=None,
+    dropout=None,
+    vocabulary=None,
+    weight_programming=None,
+    weights=None,
+    include_top=True,
+    classifier_activation=None,
+    learning_rate=2e-3,
+    name="shakespeare_relax",
+):
+    """Builds a compiled `ReLaXCausalLM`, with optional weights.
+
+    The architecture arguments are `ReLaXCausalLM`'s; one left at `None` takes the
+    class's default (`weight_sets=2`, `repeats=1`, `schedule="blocked"`, 300 units,
+    `embedding_dim=48`, `activation="tanh"`, `input_injection="every"`, no dropout),
+    or, with shipped weights, the preset's value. The model comes compiled with Adam
+    (`learning_rate`, gradient clipping at norm 1), sparse categorical cross-entropy
+    (`from_logits` when `classifier_activation` is `None`, the default) and accuracy.
+    Its loss is in nats per character.
+
+    Args:
+        weight_sets, repeats, schedule, units, param_budget, embedding_dim,
+            activation, input_injection, steps_per_input, dropout, vocabulary,
+            weight_programming, include_top, classifier_activation: as in
+            `ReLaXCausalLM`.
+        weights: `None`, `"relax_2x2_tiny_shakespeare"` (pretrained, shipped with the
+            package) or a `.weights.h5` path; a pretrained name fixes the
+            architecture (an argument given must equal the preset's).
+        learning_rate: float, the default optimizer's learning rate. Default: `2e-3`.
+        name: str, the model's name.
+
+    Returns:
+        A compiled `ReLaXCausalLM` from ids `(batch, T)` to logits `(batch, T, vocab)`.
+
+    Example:
+
+    >>> model = shakespeare_relax(weights="relax_2x2_tiny_shakespeare")
+    >>> model.generate("ROMEO:", max_length=46, seed=0)  # doctest: +SKIP
+    """
+    given = dict(
+        weight_sets=weight_sets, repeats=repeats, schedule=schedule, units=units,
+        param_budget=param_budget, embedding_dim=embedding_dim, activation=activation,
+        input_injection=input_injection, steps_per_input=steps_per_input, dropout=dropout,
+    )
+    architecture = {key: value for key, value in given.items() if value is not None}
+    if names_shipped_weights(weights):
+        architecture = fixed_by_weights(weights, "shakespeare_relax", architecture)
+    model = ReLaXCausalLM(
+        vocabulary, weight_programming=weight_programming, include_top=include_top,
+        classifier_activation=classifier_activation, name=name, **architecture,
+    )
+    return finish(model, weights, learning_rate)

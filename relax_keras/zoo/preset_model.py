@@ -25,7 +25,7 @@ class PresetModel:
     """Mixin of the zoo's `keras.Model` classes: `presets`, `from_preset`,
     `save_to_preset`, the zoo's default compile, and a config of constructor arguments.
 
-    A subclass names the zoo builder whose presets it serves (`builder`), its default
+    A subclass names the zoo builder whose presets it serves (`builder`, its name), its default
     learning rate, and keeps its resolved constructor arguments in `_architecture` and
     its serialized `weight_programming` in `_weight_programming`.
     """
@@ -59,7 +59,7 @@ class PresetModel:
         return {
             name: {"description": record["description"], "params": record["params"],
                    "weights": record["weights"] is not None, "card": record["card"]}
-            for name, record in PRESETS.items() if record["builder"] == cls.builder
+            for name, record in PRESETS.items() if record["builder"].__name__ == cls.builder
         }
 
     @classmethod
@@ -81,10 +81,10 @@ class PresetModel:
                 raise ValueError(f"A preset folder fixes its model; got overrides {sorted(overrides)}.")
             return cls._from_preset_folder(pathlib.Path(preset))
         name = registry.canonical_name(preset)
-        if registry.PRESETS[name]["builder"] != cls.builder:
+        if registry.PRESETS[name]["builder"].__name__ != cls.builder:
             raise ValueError(
                 f"Received an invalid value for argument `preset`: {preset!r} is a preset of "
-                f"`{registry.PRESETS[name]['builder']}`, not of {cls.__name__}; "
+                f"`{registry.PRESETS[name]['builder'].__name__}`, not of {cls.__name__}; "
                 f"{cls.__name__}.presets lists {sorted(cls.presets)}."
             )
         return registry.from_preset(name, **overrides)

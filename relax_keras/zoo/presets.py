@@ -1,14 +1,15 @@
 """The zoo's presets: one record per name (builder, config, metadata, weights).
 
 A record holds:
-- `builder`: the name of the `relax_keras.zoo` constructor that builds it;
+- `builder`: the `relax_keras.zoo` builder that makes it (called with `config`);
 - `task`: the `relax_keras.tasks` task it is for;
 - `config`: the constructor's arguments;
 - `params`: its exact parameter count (tests check it);
 - `description`: one line;
 - `card`: the model card (a path in the repository's `zoo/` folder) or `None`;
 - `weights`: `None`, or the shipped weights: `file` in `relax_keras/zoo/weights/` and
-  its `sha256` (a record with weights is also a `weights=` name of its builder).
+  its `sha256` (a record with weights is also a `weights=` name of its builder, which
+  then fixes the architecture).
 
 The architecture presets put each task's models at one parameter budget and
 effective depth D = L_W * L_T = 4: the RNN end (L_W = 1), the DNN end (L_T = 1), the
@@ -16,6 +17,10 @@ balanced ReLaX-Net (L_W = L_T = 2) and Keras SimpleRNN / GRU / LSTM baselines.
 """
 
 from relax_keras._validation import one_of
+from relax_keras.zoo.baselines import char_rnn_baseline
+from relax_keras.zoo.baselines import image_rnn_baseline
+from relax_keras.zoo.causal_lm import shakespeare_relax
+from relax_keras.zoo.image_classifier import image_relax
 
 __all__ = ["PRESETS", "PRESET_ALIASES", "PRESET_PARAMS", "canonical_name", "from_preset"]
 
@@ -55,26 +60,26 @@ MNIST_IMAGE = {"input_shape": (28, 28, 1), "classes": 10}
 SVHN_IMAGE = {"input_shape": (32, 32, 3), "classes": 10}
 
 PRESETS = {
-    **_relax_family("shakespeare", "shakespeare", "shakespeare_relax", 250_000,
+    **_relax_family("shakespeare", "shakespeare", shakespeare_relax, 250_000,
                     (249_936, 249_587, 248_988), {}),
-    **_keras_family("shakespeare", "shakespeare", "char_rnn_baseline", 250_000,
+    **_keras_family("shakespeare", "shakespeare", char_rnn_baseline, 250_000,
                     (249_936, 249_607, 248_178), {}),
-    **_relax_family("mnist_rows", "mnist", "image_relax", 100_000,
+    **_relax_family("mnist_rows", "mnist", image_relax, 100_000,
                     (99_802, 98_810, 99_268), {"encoding": "rows", **MNIST_IMAGE}),
-    **_relax_family("mnist_flat", "mnist", "image_relax", 100_000,
+    **_relax_family("mnist_flat", "mnist", image_relax, 100_000,
                     (99_670, 99_799, 99_710), {"encoding": "flat", **MNIST_IMAGE}),
-    **_keras_family("mnist_rows", "mnist", "image_rnn_baseline", 100_000,
+    **_keras_family("mnist_rows", "mnist", image_rnn_baseline, 100_000,
                     (99_802, 99_278, 99_824), MNIST_IMAGE),
-    **_relax_family("svhn_rows", "svhn", "image_relax", 250_000,
+    **_relax_family("svhn_rows", "svhn", image_relax, 250_000,
                     (249_654, 248_754, 249_184), {"encoding": "rows", **SVHN_IMAGE}),
-    **_relax_family("svhn_flat", "svhn", "image_relax", 250_000,
+    **_relax_family("svhn_flat", "svhn", image_relax, 250_000,
                     (249_887, 246_677, 249_413), {"encoding": "flat", **SVHN_IMAGE}),
-    **_keras_family("svhn_rows", "svhn", "image_rnn_baseline", 250_000,
+    **_keras_family("svhn_rows", "svhn", image_rnn_baseline, 250_000,
                     (249_654, 249_270, 249_700), SVHN_IMAGE),
     # pretrained: `ReLaXCausalLM.from_preset("relax_2x2_tiny_shakespeare")`,
     # `shakespeare_relax(weights="relax_2x2_tiny_shakespeare")`
     "relax_2x2_tiny_shakespeare": _record(
-        "shakespeare_relax", "shakespeare",
+        shakespeare_relax, "shakespeare",
         {"embedding_dim": 48, "weight_sets": 2, "repeats": 2, "schedule": "blocked",
          "units": 323, "activation": "tanh", "input_injection": "every",
          "steps_per_input": None, "dropout": 0.0},
@@ -83,7 +88,7 @@ PRESETS = {
         weights={"file": "shakespeare_relax_tiny_shakespeare.weights.h5",
                  "sha256": "ef00a1bb3614401eb68bf93695831953d9164d3ea375a39331df4149dea5aeb7"}),
     "relax_2x2_mnist_flat": _record(
-        "image_relax", "mnist",
+        image_relax, "mnist",
         {"input_shape": (28, 28, 1), "classes": 10, "encoding": "flat", "weight_sets": 2,
          "repeats": 2, "schedule": "blocked", "units": 100, "activation": "relu",
          "input_injection": "every", "steps_per_input": None, "augmentation": 0.1},
@@ -113,7 +118,9 @@ def from_preset(name, task=None, weights=None, **overrides):
         task: str or `None`: the task the preset must be for (the command line's).
         weights: `None` (a preset's shipped weights, if it has any) or a
             `.weights.h5` path to load instead.
-        **overrides: constructor arguments that replace the preset's.
+        **overrides: builder arguments that replace the preset's; with shipped
+            weights, only those that leave the architecture as it is (`name`,
+            `weight_programming`, `learning_rate`, ...).
 
     Example:
 
@@ -121,8 +128,6 @@ def from_preset(name, task=None, weights=None, **overrides):
     >>> model.count_params() == PRESETS["mnist_rows_relax"]["params"]
     True
     """
-    from relax_keras import zoo
-
     name = canonical_name(name)
     record = PRESETS[name]
     if task is not None and record["task"] != task:
@@ -131,13 +136,6 @@ def from_preset(name, task=None, weights=None, **overrides):
     config = {**record["config"], **overrides}
     if "units" in overrides:
         config.pop("param_budget", None)
-    if record["weights"] is not None and weights is None:
+    if weights is None and record["weights"] is not None:
         weights = name
-    builder = getattr(zoo, record["builder"])
-    if record["builder"].endswith("baseline"):
-        model = builder(config.pop("kind"), name=name, **config)
-    else:
-        model = builder(name=name, weights=weights if weights == name else None, **config)
-    if weights is not None and weights != name:
-        zoo.architecture.load_weights(model, weights)
-    return model
+    return record["builder"](name=name, weights=weights, **config)

@@ -22,8 +22,8 @@ def pretrained_name(weights):
 def pretrained_config(weights, builder):
     """Returns the architecture of the named weights, checking they belong to `builder`."""
     name = pretrained_name(weights)
-    if name is None or PRETRAINED[name]["builder"] != builder:
-        names = [name for name, entry in PRETRAINED.items() if entry["builder"] == builder]
+    if name is None or PRETRAINED[name]["builder"].__name__ != builder:
+        names = [name for name, entry in PRETRAINED.items() if entry["builder"].__name__ == builder]
         raise ValueError(
             f"Received an invalid value for argument `weights`, expected None, a path to "
             f"a .weights.h5 file, or one of {names} for `{builder}`, got {weights!r}."
