@@ -20,7 +20,7 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["relax_keras", "relax_keras.*"]),
-    package_data={"relax_keras": ["data/bundled/*", "zoo/weights/*"]},
+    package_data={"relax_keras": ["data/bundled/*", "zoo/weights/*", "tuning/measured.csv"]},
     # the core: the layers, the zoo, the bundled Tiny Shakespeare, `relax-keras evaluate`
     install_requires=["tensorflow>=2.16", "keras>=3", "numpy"],
     extras_require={

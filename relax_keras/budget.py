@@ -44,6 +44,10 @@ def lstm_params(input_dim, units):
     return 4 * (input_dim * units + units * units + units)
 
 
+class BudgetTooSmall(ValueError):
+    """A parameter budget below the smallest model of a configuration (`units=1`)."""
+
+
 def largest_units(budget, params_for_units, max_units=1 << 16):
     """Returns the largest width whose model fits the budget.
 
@@ -54,13 +58,13 @@ def largest_units(budget, params_for_units, max_units=1 << 16):
         max_units: int, the largest width considered.
 
     Raises:
-        ValueError: if even `units=1` does not fit; the message gives the smallest
-            feasible budget.
+        BudgetTooSmall: (a `ValueError`) if even `units=1` does not fit; the message
+            gives the smallest feasible budget.
     """
     budget = positive_int("param_budget", budget)
     smallest = params_for_units(1)
     if smallest > budget:
-        raise ValueError(
+        raise BudgetTooSmall(
             f"Received an invalid value for argument `param_budget`: {budget} is too "
             f"small, the smallest feasible budget for this configuration is "
             f"{smallest} (units=1)."

@@ -38,6 +38,7 @@ def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_
         main(mnist_train_args)
     assert (run_dir / "model.keras").read_bytes() == before
     assert main(mnist_train_args + ["--overwrite"]) == 0
+    assert not (run_dir / ".lock").exists()  # a finished run leaves no lock file
 
 
 def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_path, monkeypatch):
@@ -71,6 +72,31 @@ def test_info_shows_parts_schedule_and_depth(capsys):
     assert "total" in out and f"{28 * 16 + 3 * (16 * 16 + 16) + 170:,}" in out
 
 
+def test_info_lists_every_configuration_that_fits_a_budget(capsys):
+    from relax_keras.tuning import measured
+
+    assert main(["info", "mnist", "--encoding", "rows", "--param-budget", "30000", "--depth", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split() for line in lines[2:]]
+    assert [(int(row[0]), int(row[1])) for row in rows] == [(1, 4), (2, 2), (4, 1)]
+    assert all(int(row[3].replace(",", "")) <= 30000 for row in rows)
+    assert [int(row[2]) for row in rows] == sorted((int(row[2]) for row in rows), reverse=True)
+    study = measured.read("mnist", "rows", 30000)
+    assert " ".join(rows[1][5:9]) == (f"{float(study[(2, 2)]['mean']):.4g} ± "
+                                      f"{float(study[(2, 2)]['half_width']):.2g} ({study[(2, 2)]['seeds']})")
+
+
+def test_info_names_the_model_class_and_help_shows_each_default_once(capsys):
+    assert main(["info", "mnist", "--units", "8"]) == 0
+    assert "model: image_relax (ReLaXImageClassifier)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["tune", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: None)" not in text
+    assert "--steps-per-epoch STEPS_PER_EPOCH batches per epoch (default: the whole training split) --policy" in text
+    assert "--max-trials MAX_TRIALS trials of a random or bayesian search (a rerun may raise it) (default: 10)" in text
+
+
 def test_explicit_schedule_on_the_command_line(capsys):
     assert main(["info", "shakespeare", "--units", "8", "--weight-sets", "2", "--repeats", "2", "--schedule", "1,0,0,1"]) == 0
     assert "switch positions over one period: [1, 0, 0, 1]" in capsys.readouterr().out
@@ -83,6 +109,8 @@ def test_explicit_schedule_on_the_command_line(capsys):
         (["info", "mnist", "--units", "8", "--schedule", "0,1,2"], "schedule"),
         (["info", "shakespeare", "--units", "8", "--param-budget", "9000"], "`units` or `param_budget`, not both"),
         (["generate", "--units", "8", "--prompt", "hello~"], "outside the vocabulary: ['~']"),
+        (["info", "mnist", "--units", "8", "--depth", "4"], "--depth lists configurations"),
+        (["info", "mnist", "--param-budget", "10", "--depth", "2"], "10 parameters are too few for any ReLaX-Net of mnist (rows) at depths [2]"),
         (["info", "mnist", "--embedding-dim", "4", "--dropout", "0.1"], "Not options of task 'mnist': --dropout, --embedding-dim"),
         (["info", "shakespeare", "--encoding", "flat"], "Not options of task 'shakespeare': --encoding"),
         (["train", "shakespeare", "--augmentation", "0.1", "--output", "never_written"], "Not options of task 'shakespeare': --augmentation"),

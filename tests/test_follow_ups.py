@@ -4,6 +4,8 @@ the committed specs."""
 import json
 import pathlib
 
+import pytest
+
 from relax_keras import tasks
 from relax_keras.tuning import study_statistics as st
 from relax_keras.tuning.study_grid import Point
@@ -62,6 +64,7 @@ def test_a_point_whose_rate_moved_gets_its_other_seeds_at_the_new_rate(repositor
     assert follow_ups.moved_points(st.summarize(rows), rows) == ({"mnist/flat/1000/relax/2x2": 0.03}, [1, 2, 3])
 
 
+@pytest.mark.results
 def test_committed_follow_ups_are_what_the_script_writes_from_the_studies_they_follow(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     checked = 0
@@ -76,6 +79,7 @@ def test_committed_follow_ups_are_what_the_script_writes_from_the_studies_they_f
     assert checked >= 4
 
 
+@pytest.mark.results
 def test_a_family_whose_studies_ended_has_every_follow_up_it_needs(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     for family, phases in follow_ups.committed_studies().items():
@@ -85,6 +89,7 @@ def test_a_family_whose_studies_ended_has_every_follow_up_it_needs(repository_sc
                 assert not missing, f"{family}: `follow_ups.py {kind}` would write {sorted(missing)}"
 
 
+@pytest.mark.results
 def test_a_later_round_trains_only_the_points_earlier_rounds_did_not(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     phases = follow_ups.committed_studies()["mnist_flat"]
@@ -98,6 +103,7 @@ def test_a_later_round_trains_only_the_points_earlier_rounds_did_not(repository_
     assert follow_ups.kind_of("twice2") == "twice" and follow_ups.kind_of("d4") is None
 
 
+@pytest.mark.results
 def test_a_point_checked_at_another_rate_is_checked_again_at_its_chosen_rate(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     main_studies = follow_ups.main_studies(follow_ups.committed_studies()["mnist_flat"])
@@ -108,6 +114,7 @@ def test_a_point_checked_at_another_rate_is_checked_again_at_its_chosen_rate(rep
     assert follow_ups.follow_up("mnist_flat", main_studies, "twice", [earlier])["chosen_rates"] == {moved: rate}
 
 
+@pytest.mark.results
 def test_every_committed_claim_that_includes_zero_has_five_paired_seeds_or_they_are_running(repository_script):
     follow_ups = repository_script(FOLLOW_UP)
     for family, phases in follow_ups.committed_studies().items():

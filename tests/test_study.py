@@ -224,6 +224,7 @@ def test_a_follow_up_names_only_points_of_its_grid(tmp_path, shared_data):
 STUDY_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("study_*.json"))
 
 
+@pytest.mark.results
 @pytest.mark.parametrize("path", STUDY_SPECS, ids=lambda p: p.name)
 def test_committed_study_specifications_load_and_fit_their_budgets(path):
     spec = StudySpec.from_file(path)
@@ -241,6 +242,7 @@ def test_committed_study_specifications_load_and_fit_their_budgets(path):
     assert model.count_params() <= hardest.budget
 
 
+@pytest.mark.results
 def test_the_plan_runs_every_committed_study():
     plan = (pathlib.Path(__file__).resolve().parents[1] / "tuning" / "run_studies.sh").read_text()
     for path in STUDY_SPECS:
@@ -304,6 +306,7 @@ def test_distributed_study_on_loopback_runs_every_trial_once(tmp_path, shared_da
 CONFIRM_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("confirm_*.json"))
 
 
+@pytest.mark.results
 @pytest.mark.parametrize("path", CONFIRM_SPECS, ids=lambda p: p.name)
 def test_confirmatory_specifications_fix_everything_and_use_fresh_seeds(path):
     spec = StudySpec.from_file(path)

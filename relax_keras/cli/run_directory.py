@@ -105,5 +105,8 @@ class RunDirectory:
             self._lock = None
 
     def close(self):
+        """Releases the lock; a finished run's lock file is removed, while still held."""
+        if self._lock is not None and self.finished:
+            (self.path / LOCK).unlink()
         self._release_lock()
 

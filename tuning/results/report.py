@@ -15,6 +15,7 @@ import pathlib
 import numpy as np
 
 from relax_keras import tasks
+from relax_keras.tuning import measured
 from relax_keras.tuning import study_statistics as st
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -84,6 +85,7 @@ def main():
         lines += length_section(st.length_checks(rows, st.read_rows(longer)), summaries)
     lines += rate_section(summaries, rows)
     (HERE / "README.md").write_text("\n".join(lines) + "\n")
+    measured.write(summaries)
     plot(summaries, HERE / "families.png")
     plot_against_weight_sets(summaries, HERE / "weight_sets.png")
     plot_curves(rows, curves, summaries, HERE / "curves.png")
