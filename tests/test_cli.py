@@ -394,3 +394,17 @@ def test_evaluate_mnist_without_a_model_scores_the_shipped_weights(shared_data, 
 def test_evaluate_refuses_what_it_cannot_score(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("columns", [["loss", "val_loss"], ["accuracy", "loss", "val_accuracy", "val_loss"]])
+def test_the_learning_curve_draws_every_history(tmp_path, columns):
+    pytest.importorskip("matplotlib", reason="the learning curve needs the plots extra")
+    from relax_keras.cli.training import plot_learning_curve
+
+    history = tmp_path / "history.csv"
+    with open(history, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["epoch", *columns])
+        writer.writerows([[epoch, *[1.0 / (epoch + 1)] * len(columns)] for epoch in range(3)])
+    plot_learning_curve(history, tmp_path / "curve.png", "cross-entropy")
+    assert (tmp_path / "curve.png").read_bytes().startswith(b"\x89PNG")

@@ -14,7 +14,7 @@ from relax_keras.tuning.study_spec import StudySpec
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-FOLLOW_UP = "tuning/plan/follow_ups.py"
+FOLLOW_UP = "tools/follow_ups.py"
 
 
 def row(model, w, r, seed, metric):

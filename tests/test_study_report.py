@@ -1,5 +1,5 @@
-"""Every study number in README.md is what tuning/results/report.py computes from the
-committed CSVs."""
+"""Every study number in README.md and tuning/results/README.md is what
+`relax_keras.tuning.report` computes from the committed CSVs."""
 
 import csv
 import pathlib
@@ -7,26 +7,59 @@ import pathlib
 import pytest
 
 from relax_keras.tuning import measured
+from relax_keras.tuning import report
+from relax_keras.tuning import study_statistics as st
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+RESULTS = ROOT / report.RESULTS
+README_WORDS = 1800
 pytestmark = pytest.mark.results
 
 
-def test_readme_summary_is_computed_from_the_committed_results(repository_script):
-    report = repository_script("tuning/results/report.py")
-    results = sorted((ROOT / "tuning" / "results").glob("*/results.csv"))
-    summaries = report.st.summarize(report.st.read_rows(results))
-    readme = (ROOT / "README.md").read_text()
-    block = readme[readme.index(report.BEGIN) + len(report.BEGIN):readme.index(report.END)]
-    tested = report.test_summaries(ROOT / "tuning" / "results" / "test.csv")
-    assert block.strip().splitlines() == report.verdict_lines(summaries, tested)
-    assert "MNIST flat" in block  # the finished part of the study is there
+@pytest.fixture(scope="module")
+def study():
+    tables = report.study_tables(ROOT)
+    rows = st.read_rows(tables)
+    return tables, rows, st.summarize(rows)
 
 
-def test_the_figures_info_shows_are_computed_from_the_committed_results(repository_script):
-    report = repository_script("tuning/results/report.py")
-    results = sorted((ROOT / "tuning" / "results").glob("*/results.csv"))
-    expected = measured.rows_of(report.st.summarize(report.st.read_rows(results)))
+def test_the_study_summary_is_computed_from_the_committed_results(study):
+    _, _, summaries = study
+    block = report.between(RESULTS / "README.md", report.BEGIN, report.END)
+    assert block == report.verdict_lines(summaries, report.test_summaries(RESULTS / "test.csv"))
+    assert any(line.startswith("- validation: ") and "after Holm's correction" in line for line in block)
+    assert "MNIST flat" in "\n".join(block)
+
+
+def test_the_study_tables_are_computed_from_the_committed_results(study):
+    tables, rows, summaries = study
+    curves = st.read_curves([path.with_name("curves.csv") for path in tables])
+    lines = report.selection_lines(tables, rows, curves, summaries, []) + report.check_lines(RESULTS, rows, summaries)
+    assert report.between(RESULTS / "README.md", report.TABLES_BEGIN, report.TABLES_END) == lines
+
+
+def test_readme_answers_which_weight_sets_and_repeats_first_and_stays_short(study):
+    _, _, summaries = study
+    readme = ROOT / "README.md"
+    advice = report.advice_lines(summaries)
+    assert report.between(readme, report.ADVICE_BEGIN, report.ADVICE_END) == advice
+    assert len(advice) == 2 + 9  # 3 input kinds x 3 budgets
+    text = readme.read_text()
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## Which L_W, L_T at my budget?"
+    assert len(text.split()) <= README_WORDS
+
+
+def test_the_figures_info_shows_are_computed_from_the_committed_results(study):
+    _, _, summaries = study
     with open(measured.MEASURED, newline="") as handle:
-        assert list(csv.DictReader(handle)) == expected
-    assert {row["task"] for row in expected} == {"mnist", "shakespeare"}
+        assert list(csv.DictReader(handle)) == measured.rows_of(summaries)
+    assert {row["task"] for row in measured.rows_of(summaries)} == {"mnist", "shakespeare"}
+
+
+def test_the_report_rewrites_only_what_stands_between_its_markers(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(f"before\n{report.BEGIN}\nold\n{report.END}\nafter\n")
+    report.write_between(path, report.BEGIN, report.END, ["new", "lines"])
+    assert path.read_text() == f"before\n{report.BEGIN}\nnew\nlines\n{report.END}\nafter\n"
+    assert report.between(path, report.BEGIN, report.END) == ["new", "lines"]

@@ -12,7 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def load_writer():
-    spec = importlib.util.spec_from_file_location("write_zoo_table", ROOT / "zoo" / "write_zoo_table.py")
+    spec = importlib.util.spec_from_file_location("write_zoo_table", ROOT / "tools" / "write_zoo_table.py")
     writer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(writer)
     return writer

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs study specifications one after another, each as a KerasTuner chief and two workers
 # on loopback (one thread each, so two cores work); rerun it to resume where it stopped.
-# The rates, moved, twice (convergence check) and seeds phases are the follow-ups `tuning/plan/follow_ups.py`
+# The rates, moved, twice (convergence check) and seeds phases are the follow-ups `tools/follow_ups.py`
 # writes from the ended studies.
 #   bash tuning/run_studies.sh                      # the committed plan, in its order
 #   bash tuning/run_studies.sh tuning/specs/study_mnist_flat_d4.json

@@ -46,14 +46,18 @@ def plot_learning_curve(history_path, image_path, loss_label):
     with open(history_path) as file:
         rows = list(csv.DictReader(file))
     epochs = [int(row["epoch"]) + 1 for row in rows]
-    figure, axis = pyplot.subplots(figsize=(6, 4))
-    for key, label in (("loss", "train"), ("val_loss", "validation")):
-        if rows and key in rows[0]:
-            axis.plot(epochs, [float(row[key]) for row in rows], marker="o", label=label)
-    axis.set_xlabel("epoch")
-    axis.set_ylabel(loss_label)
-    axis.legend()
-    axis.grid(alpha=0.3)
+    accuracy = bool(rows) and "accuracy" in rows[0]
+    figure, axes = pyplot.subplots(1, 1 + accuracy, figsize=(6 + 5 * accuracy, 4), squeeze=False)
+    panels = [("loss", loss_label)] + [("accuracy", "accuracy")] * accuracy
+    for axis, (metric, label) in zip(axes.flat, panels):
+        for key, split in ((metric, "train"), (f"val_{metric}", "validation")):
+            if rows and key in rows[0]:
+                axis.plot(epochs, [float(row[key]) for row in rows], marker="o", label=split)
+        axis.set_xlabel("epoch")
+        axis.set_ylabel(label)
+        axis.xaxis.get_major_locator().set_params(integer=True)  # whole epochs only
+        axis.legend()
+        axis.grid(alpha=0.3)
     figure.tight_layout()
     figure.savefig(image_path, dpi=100)
     pyplot.close(figure)

@@ -1,7 +1,7 @@
 """The study's validation figures of every ReLaX-Net it trained, shipped with the
 package so that `relax-keras info` can show them beside the configurations it lists.
 
-`tuning/results/report.py` writes `measured.csv` from the study's committed results;
+`python -m relax_keras.tuning.report` writes `measured.csv` from the study's committed results;
 a test of the `results` tier checks that the two agree.
 """
 

@@ -1,11 +1,11 @@
 """Writes the study's follow-ups from its committed results, as study specs with
 `chosen_rates` (each point trained at the learning rate it chose on validation).
 
-    python tuning/plan/follow_ups.py seeds   # tuning/specs/study_<family>_seeds.json
-    python tuning/plan/follow_ups.py twice   # tuning/specs/study_<family>_twice.json
-    python tuning/plan/follow_ups.py rates   # tuning/specs/study_<family>_rates.json
-    python tuning/plan/follow_ups.py moved   # tuning/specs/study_<family>_moved.json
-    python tuning/plan/follow_ups.py rates --follows shakespeare_long_d4  # from one study
+    python tools/follow_ups.py seeds   # tuning/specs/study_<family>_seeds.json
+    python tools/follow_ups.py twice   # tuning/specs/study_<family>_twice.json
+    python tools/follow_ups.py rates   # tuning/specs/study_<family>_rates.json
+    python tools/follow_ups.py moved   # tuning/specs/study_<family>_moved.json
+    python tools/follow_ups.py rates --follows shakespeare_long_d4  # from one study
     bash tuning/run_studies.sh tuning/specs/study_*_seeds.json
 
 - `seeds`: seeds 3 and 4 for both models of every claim whose paired 95% interval over
@@ -45,7 +45,7 @@ from relax_keras.tuning import study_statistics as st
 from relax_keras.tuning.study_grid import Point
 from relax_keras.tuning.study_spec import StudySpec
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 SPECS = ROOT / "tuning" / "specs"
 SEEDS = [3, 4]
 LENGTH_FACTOR = 2

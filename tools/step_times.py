@@ -1,6 +1,6 @@
 """Measures the training step time of study points, to plan the study's compute.
 
-    TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 python tuning/plan/step_times.py \
+    TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 python tools/step_times.py \
         --local-dir ../shared/data/mnist > tuning/plan/step_times.csv
 """
 

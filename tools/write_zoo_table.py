@@ -4,7 +4,7 @@ Each card (`zoo/*.md`, named by its preset's `card`) opens with a two-column tab
 its rows `weights`, `model`, `parameters` and `result` make the card's README row.
 Run it after editing a card; `tests/test_zoo_cards.py` checks README.md is up to date.
 
-Usage: python zoo/write_zoo_table.py
+Usage: python tools/write_zoo_table.py
 """
 
 import pathlib
@@ -12,7 +12,7 @@ import pathlib
 from relax_keras.zoo.pretrained import PRETRAINED
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-BEGIN, END = "<!-- zoo table: written by zoo/write_zoo_table.py -->", "<!-- end of zoo table -->"
+BEGIN, END = "<!-- zoo table: written by tools/write_zoo_table.py -->", "<!-- end of zoo table -->"
 COLUMNS = ("weights", "model", "parameters", "result")
 
 

@@ -1,9 +1,11 @@
-"""Writes the study's report (tuning/results/README.md, figures, test.csv) from the
-committed CSVs; every number in it, and in README.md's verdict, is computed here.
+"""Writes the study's report from the committed CSVs: `tuning/results/README.md`'s
+tables, its figures and `test.csv`, the recommendation table of README.md and the
+figures `relax-keras info` shows (`relax_keras/tuning/measured.csv`). Every number of
+the study in those files is computed here. Run from the repository's root:
 
-    python tuning/results/report.py               # tables and figures, validation only
-    python tuning/results/report.py --final-test  # once, at the end: the test split of the
-                                                  # configurations chosen on validation
+    python -m relax_keras.tuning.report               # tables and figures, validation only
+    python -m relax_keras.tuning.report --final-test  # once, at the end: the test split of
+                                                      # the configurations chosen on validation
 """
 
 import argparse
@@ -11,6 +13,7 @@ import collections
 import csv
 import json
 import pathlib
+import sys
 
 import numpy as np
 
@@ -18,13 +21,16 @@ from relax_keras import tasks
 from relax_keras.tuning import measured
 from relax_keras.tuning import study_statistics as st
 
-HERE = pathlib.Path(__file__).resolve().parent
-STUDIES = HERE.parents[0] / "studies"
-ROOT_README = HERE.parents[1] / "README.md"
-BEGIN, END = "<!-- study summary: written by tuning/results/report.py -->", "<!-- end of study summary -->"
+RESULTS = pathlib.Path("tuning", "results")  # below the repository's root
+STUDIES = pathlib.Path("tuning", "studies")
+WRITER = "written by python -m relax_keras.tuning.report"
+BEGIN, END = f"<!-- study summary: {WRITER} -->", "<!-- end of study summary -->"
+TABLES_BEGIN, TABLES_END = f"<!-- study tables: {WRITER} -->", "<!-- end of study tables -->"
+ADVICE_BEGIN, ADVICE_END = f"<!-- which L_W, L_T: {WRITER} -->", "<!-- end of which L_W, L_T -->"
 TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
 VERDICT_DEPTHS = (4, 8)
+ALPHA = 0.05
 # when the test split of the chosen configurations was read
 TEST_READINGS = ("MNIST flat: seeds 0-2 once, then seeds 3 and 4 once their follow-up had run; "
                  "MNIST rows: depth 4 once, after its follow-ups, depths 1 and 2 once, when "
@@ -61,39 +67,100 @@ def difference_cell(a, b, metric, higher_is_better):
     return f"{mean * scale:+.{digits}f} ± {half * scale:.{digits}f} ({verdict}, n={n})"
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--final-test", action="store_true",
                         help="score the test split of the chosen configurations (once, at the end)")
-    args = parser.parse_args()
-    results = sorted(HERE.glob("*/results.csv"))
+    parser.add_argument("--root", type=pathlib.Path, default=pathlib.Path("."),
+                        help="the repository's root (default: the current directory)")
+    args = parser.parse_args(argv)
+    here = args.root / RESULTS
+    results = study_tables(args.root)
     if not results:
-        raise SystemExit("no study results under tuning/results/*/results.csv yet")
+        raise SystemExit(f"no study results under {here}/*/results.csv yet")
     rows = st.read_rows(results)
     curves = st.read_curves([p.with_name("curves.csv") for p in results])
     summaries = st.summarize(rows)
-    lines = header(rows, results, curves)
     chosen = []
+    lines = selection_lines(results, rows, curves, summaries, chosen)
+    if args.final_test:
+        final_test(rows, chosen, here / "test.csv", args.root / STUDIES)
+    lines += check_lines(here, rows, summaries)
+    verdict = verdict_lines(summaries, test_summaries(here / "test.csv"))
+    write_between(here / "README.md", TABLES_BEGIN, TABLES_END, lines)
+    write_between(here / "README.md", BEGIN, END, verdict)
+    write_between(args.root / "README.md", ADVICE_BEGIN, ADVICE_END, advice_lines(summaries))
+    measured.write(summaries, args.root / "relax_keras" / "tuning" / measured.MEASURED.name)
+    plot(summaries, here / "families.png")
+    plot_against_weight_sets(summaries, here / "weight_sets.png")
+    plot_curves(rows, curves, summaries, here / "curves.png", here)
+    print(f"wrote {here / 'README.md'} and {args.root / 'README.md'}")
+
+
+def selection_lines(results, rows, curves, summaries, chosen):
+    """The report's header and, per task, its tables on validation; appends the
+    configurations chosen on validation to `chosen`."""
+    lines = header(rows, results, curves)
     for task_name, encoding in sorted({(p[0], p[1]) for p in summaries}):
         lines += task_section(summaries, task_name, encoding, chosen)
-    if args.final_test:
-        final_test(rows, chosen, HERE / "test.csv")
-    if (HERE / "test.csv").exists():
-        lines += test_section(HERE / "test.csv")
-    longer = sorted(HERE.glob("length_check/*/results.csv"))
+    return lines
+
+
+def check_lines(here, rows, summaries):
+    """The report's test table (once read), convergence checks and learning rates."""
+    lines = test_section(here / "test.csv") if (here / "test.csv").exists() else []
+    longer = sorted(here.glob("length_check/*/results.csv"))
     if longer:
         lines += length_section(st.length_checks(rows, st.read_rows(longer)), summaries)
-    lines += rate_section(summaries, rows)
-    (HERE / "README.md").write_text("\n".join(lines) + "\n")
-    measured.write(summaries)
-    plot(summaries, HERE / "families.png")
-    plot_against_weight_sets(summaries, HERE / "weight_sets.png")
-    plot_curves(rows, curves, summaries, HERE / "curves.png")
-    readme = ROOT_README.read_text()
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    verdict = verdict_lines(summaries, test_summaries(HERE / "test.csv"))
-    ROOT_README.write_text(readme[:start] + "\n" + "\n".join(verdict) + "\n" + readme[end:])
-    print(f"wrote {HERE / 'README.md'}")
+    return lines + rate_section(summaries, rows)
+
+
+def study_tables(root):
+    """The results tables of the study's main specs and follow-ups below `root`."""
+    return sorted((root / RESULTS).glob("*/results.csv"))
+
+
+def write_between(path, begin, end, lines):
+    """Replaces what stands between the markers `begin` and `end` in the file `path`."""
+    text = path.read_text()
+    start, stop = text.index(begin) + len(begin), text.index(end)
+    path.write_text(text[:start] + "\n" + "\n".join(lines) + "\n" + text[stop:])
+
+
+def between(path, begin, end):
+    """Returns the lines between the markers `begin` and `end` in the file `path`."""
+    text = path.read_text()
+    return text[text.index(begin) + len(begin):text.index(end)].strip().splitlines()
+
+
+INPUT_KINDS = {  # (task, encoding) -> the input, in a hardware designer's words
+    ("mnist", "flat"): "static (MNIST flat)",
+    ("mnist", "rows"): "short sequence (MNIST rows)",
+    ("shakespeare", "chars"): "long sequence (text)",
+}
+
+
+def advice_lines(summaries):
+    """README.md's "Which L_W, L_T at my budget?" table: per input kind and budget, the
+    ReLaX-Net with the best validation mean, and its paired margin over the best
+    ReLaX-Net of the other kind (switched, L_W >= 2, against unswitched, L_W = 1)."""
+    lines = ["| input | budget | use (L_W, L_T) | validation | margin over the other kind's best | how sure |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for task_name, encoding in sorted({p[:2] for p in summaries}):
+        task = tasks.get(task_name)
+        for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
+            here = {p: s for p, s in summaries.items() if p[:4] == (task_name, encoding, budget, "relax")}
+            switched = st.best_of({p: s for p, s in here.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
+            plain = st.best_of({p: s for p, s in here.items() if p[4] == 1}, task_name, encoding, budget, ("relax",))
+            best, other = (switched, plain) if task.better(switched.mean, plain.mean) else (plain, switched)
+            mean, half, n = st.paired_difference(best, other, task.higher_is_better)
+            scale, digits = (100, 2) if task.metric == "accuracy" else (1, 4)
+            sure = "clear" if mean - half > 0 else "noise"
+            lines.append(
+                f"| {INPUT_KINDS[(task_name, encoding)]} | {budget:,} | {best.point[4:]} | "
+                f"{summary_cell(best, task.metric)} | {mean * scale:+.{digits}f} ± {half * scale:.{digits}f} "
+                f"vs {other.point[4:]} | {sure} (n={n}, best of {len(here)}) |")
+    return lines
 
 
 def header(rows, results, curves):
@@ -104,9 +171,7 @@ def header(rows, results, curves):
         metric = "nats_per_char" if "shakespeare" in study_dir else "accuracy"
         converged[pathlib.Path(study_dir).name].append(st.converged(curve, metric))
     lines = [
-        "# The study: does switching weight sets pay at a fixed parameter budget?",
-        "",
-        "Written by `python tuning/results/report.py` from the committed `*/results.csv` and",
+        "Written by `python -m relax_keras.tuning.report` from the committed `*/results.csv` and",
         "`*/curves.csv` (the KerasTuner records behind them are in `tuning/studies/`). Specs:",
         "`tuning/specs/study_*.json`; run with `bash tuning/run_studies.sh` (resumable). Tables",
         "replaced by these (shorter training, or identical initial weight sets) are in `tuning/history/`.",
@@ -125,7 +190,7 @@ def header(rows, results, curves):
         "chosen over every rate the point tried, and its other seeds run at a rate that won there "
         "(the `*_moved` follow-ups); where a claim's paired interval over seeds 0-2 included 0 on validation, "
         "seeds 3 and 4 for both of its models at their rates (the `*_seeds` follow-ups, written by "
-        f"`tuning/plan/follow_ups.py seeds` from the validation tables); test split read for the "
+        f"`tools/follow_ups.py seeds` from the validation tables); test split read for the "
         f"chosen configurations only ({TEST_READINGS}); a seed fixes the initial "
         "weights and the order of the training batches (paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
         "test = the last 5,000 (the official test files are not at hand); Tiny Shakespeare: tfds's "
@@ -196,7 +261,7 @@ def verdict_lines(summaries, tested=None):
     ReLaX-Net compares with both ends, and the best ReLaX-Net with the best Keras
     baseline (paired 95% intervals over seeds); with `tested` (`test_summaries`), the
     same comparisons of the same configurations, chosen on validation, on the test split."""
-    lines = comparison_table(summaries, summaries)
+    lines = multiplicity_lines(summaries, tested) + comparison_table(summaries, summaries)
     if tested:
         lines += ["", "The same configurations (chosen on validation) on the test split, read at the end "
                   f"({TEST_READINGS}; n/a until then):", ""]
@@ -205,6 +270,39 @@ def verdict_lines(summaries, tested=None):
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
                     "only where the interval excludes 0; n: the paired seeds. The last column compares the best "
                     "ReLaX-Net of any depth (L_W >= 2) with the best Keras baseline at that budget."]
+
+
+def multiplicity_lines(summaries, tested=None):
+    """How many of the study's distinct comparisons (`study_statistics.every_claim`)
+    have p < 0.05 one by one (paired t), and how many after Holm's correction over all
+    of them, on validation and on test."""
+    from scipy import stats
+
+    from relax_keras.tuning.confirmatory import holm
+
+    pairs = {(a.point, b.point): (a, b) for task_name, encoding in sorted({p[:2] for p in summaries})
+             for _, _, a, b in st.every_claim(summaries, task_name, encoding)}
+    lines = []
+    for split, scored in (("validation", summaries), ("test", tested or {})):
+        found = [(scored[a], scored[b]) for a, b in pairs if a in scored and b in scored]
+        if not found:
+            continue
+        p_values = []
+        for a, b in found:
+            seeds = sorted(set(a.by_seed) & set(b.by_seed))
+            p_values.append(float(stats.ttest_rel([a.by_seed[x] for x in seeds], [b.by_seed[x] for x in seeds]).pvalue))
+        adjusted = holm(p_values)
+        survivors = [f"{a.point[0]} {a.point[1]} {a.point[2]:,}: {model_name(a)} vs {model_name(b)}"
+                     for (a, b), q in zip(found, adjusted) if q < ALPHA]
+        lines.append(f"- {split}: {sum(p < ALPHA for p in p_values)} of {len(found)} distinct comparisons "
+                     f"at p < {ALPHA} one by one (paired t); {len(survivors)} after Holm's correction over "
+                     f"the {len(found)}" + (f" ({'; '.join(survivors)})" if survivors else ""))
+    return ["Corrected for many comparisons:", *lines, ""]
+
+
+def model_name(summary):
+    model, weight_sets, repeats = summary.point[3:]
+    return f"ReLaX ({weight_sets}, {repeats})" if model == "relax" else model
 
 
 def comparison_table(chosen_on, scored):
@@ -345,17 +443,35 @@ def plot_series(summaries, path, series_of, xlabel, title, log_base=10, rows=(No
             if not series:
                 axis.axis("off")
                 continue
+            ticks = set()
             for label, points in series.items():
                 x, y, e = zip(*sorted(points))
+                ticks.update(x)
                 color = colors.setdefault(label, f"C{len(colors) % 10}")
                 axis.errorbar(x, y, yerr=np.nan_to_num(e), marker="o", capsize=3, label=label, color=color)
             axis.set_xscale("log", base=log_base)
+            axis.set_xticks(sorted(ticks), [tick_label(tick) for tick in sorted(ticks)])
+            axis.minorticks_off()  # only the measured values are labelled: no overlaps
             axis.set_xlabel(xlabel)
             axis.set_ylabel(tasks.get(task_name).metric + " (validation)")
             axis.set_title(title.format(task=task_name, encoding=encoding, row=row))
-            axis.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    legend_below(figure, axes)
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+
+
+def tick_label(value):
+    """`20k` for 20,000, `2` for 2: short axis labels."""
+    return f"{value // 1000:g}k" if value >= 1000 and value % 1000 == 0 else f"{value:g}"
+
+
+def legend_below(figure, axes):
+    """One legend for every panel, below them, off the data."""
+    handles = {}
+    for axis in axes.flat:
+        for handle, label in zip(*axis.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
+    figure.legend(handles.values(), handles.keys(), loc="lower center", ncol=min(len(handles), 5), fontsize=8)
 
 
 def plot(summaries, path):
@@ -394,7 +510,7 @@ def plot_against_weight_sets(summaries, path):
                 "{task} {encoding}, depth {row}", log_base=2, rows=depths)
 
 
-def plot_curves(rows, curves, summaries, path):
+def plot_curves(rows, curves, summaries, path, here):
     """The validation curves of the compared depth-4 families, side by side: one panel
     per task and budget, the mean over the seeds at each family's chosen rate."""
     import matplotlib
@@ -414,30 +530,29 @@ def plot_curves(rows, curves, summaries, path):
                 continue
             trials = [r for r in rows if r["status"] == "ok" and st.point_of(r) == summary.point
                       and float(r["learning_rate"]) == summary.learning_rate]
-            series = [sorted(curves[(str(HERE / r["study"]), r["trial_id"])]) for r in trials]
+            series = [sorted(curves[(str(here / r["study"]), r["trial_id"])]) for r in trials]
             series = [c for c in series if c]
             if series:
                 steps = [step for step, _ in series[0]]
                 mean = np.mean([[value for _, value in c] for c in series], axis=0)
-                axis.plot(steps, mean, marker=".", label=f"{name} ({len(series)} seeds)")
+                axis.plot(steps, mean, marker=".", label=name, color=f"C{list(fam).index(name)}")
         axis.set_title(f"{task_name} {encoding}, {budget:,}, depth 4", fontsize=9)
         axis.set_xlabel("training step")
         axis.set_ylabel(tasks.get(task_name).metric)
-        axis.legend(fontsize=7)
     for axis in list(axes.flat)[len(panels):]:
         axis.axis("off")
-    figure.tight_layout()
-    figure.savefig(path, dpi=90)
+    legend_below(figure, axes)
+    figure.savefig(path, dpi=90, bbox_inches="tight")
 
 
-def final_test(rows, chosen, path):
+def final_test(rows, chosen, path, studies):
     """Reads the sealed test figures of the chosen configurations' trials, and no others."""
     wanted = {s.point: s.learning_rate for s in chosen}
     fields = ["task", "encoding", "budget", "model", "weight_sets", "repeats", "learning_rate", "seed"]
     out = []
     for row in rows:
         if row["status"] == "ok" and wanted.get(st.point_of(row)) == float(row["learning_rate"]):
-            sealed = STUDIES / row["study"] / f"trial_{row['trial_id']}" / "sealed_test.json"
+            sealed = studies / row["study"] / f"trial_{row['trial_id']}" / "sealed_test.json"
             out.append({**{f: row[f] for f in fields}, "test_metric": json.loads(sealed.read_text())["test_metric"]})
     with open(path, "w", newline="") as file:
         writer = csv.DictWriter(file, fields + ["test_metric"], lineterminator="\n")
@@ -446,4 +561,4 @@ def final_test(rows, chosen, path):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
