@@ -275,6 +275,16 @@ def test_study_resumes_after_a_kill_and_runs_every_trial_once(tmp_path, shared_d
     rows = results(tmp_path)
     assert len(rows) == EXPECTED_TRIALS and all(row["status"] == "ok" for row in rows)
     assert len({(r["model"], r["weight_sets"], r["repeats"], r["seed"], r["stage"], r["learning_rate"]) for r in rows}) == EXPECTED_TRIALS
+    # the ended study, archived into one file, resumes from it and trains nothing again
+    archived = subprocess.run(study_command(spec) + ["--archive"], env=ENVIRONMENT, capture_output=True,
+                              text=True, timeout=300)
+    assert archived.returncode == 0, archived.stderr[-3000:]
+    assert not (tmp_path / "runs" / "tiny").exists() and (tmp_path / "runs" / "tiny.tar.gz").is_file()
+    table = (tmp_path / "results" / "results.csv").read_bytes()
+    resumed = subprocess.run(study_command(spec), env=ENVIRONMENT, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert (tmp_path / "results" / "results.csv").read_bytes() == table
+    assert len(list((tmp_path / "runs" / "tiny").glob("trial_*/record.json"))) == EXPECTED_TRIALS
 
 
 @pytest.mark.slow

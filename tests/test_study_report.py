@@ -63,3 +63,13 @@ def test_the_report_rewrites_only_what_stands_between_its_markers(tmp_path):
     report.write_between(path, report.BEGIN, report.END, ["new", "lines"])
     assert path.read_text() == f"before\n{report.BEGIN}\nnew\nlines\n{report.END}\nafter\n"
     assert report.between(path, report.BEGIN, report.END) == ["new", "lines"]
+
+
+def test_the_test_readings_are_recomputed_from_the_archived_records(study, tmp_path):
+    tables, rows, summaries = study
+    chosen = []
+    report.selection_lines(tables, rows, st.read_curves([]), summaries, chosen)
+    report.final_test(rows, chosen, tmp_path / "test.csv", ROOT / report.STUDIES)
+    assert (tmp_path / "test.csv").read_text() == (RESULTS / "test.csv").read_text()
+    assert not [path for path in (ROOT / report.STUDIES).iterdir() if path.is_dir()
+                and not path.name.startswith("confirm_")]  # every ended study is archived

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs study specifications one after another, each as a KerasTuner chief and two workers
 # on loopback (one thread each, so two cores work); rerun it to resume where it stopped.
+# Each ended study's records are archived (relax_keras.tuning.records).
 # The rates, moved, twice (convergence check) and seeds phases are the follow-ups `tools/follow_ups.py`
 # writes from the ended studies.
 #   bash tuning/run_studies.sh                      # the committed plan, in its order
@@ -29,4 +30,6 @@ for spec in "${specs[@]}"; do
   KERASTUNER_TUNER_ID=tuner1 python -m relax_keras study --spec "$spec" --verbose 0 > "tuning/logs/$name.tuner1.log" 2>&1 &
   wait
   tail -n 1 "tuning/logs/$name.chief.log"
+  # an ended study's records become one archive, tuning/studies/$name.tar.gz; reruns resume from it
+  python -m relax_keras study --spec "$spec" --archive 2>&1 | tail -n 1 || true
 done

@@ -12,20 +12,27 @@ def add_parser(subparsers):
         "validation split with the first seed, the other seeds at the chosen rate. Rerun the "
         "same command to resume; start it with KERASTUNER_TUNER_ID (chief, tuner0, ...), "
         "KERASTUNER_ORACLE_IP and KERASTUNER_ORACLE_PORT in several processes to distribute it. "
-        "Writes results.csv and curves.csv to the spec's output folder.",
+        "Writes results.csv and curves.csv to the spec's output folder. With --archive, "
+        "packs an ended study's records into one DIRECTORY/NAME.tar.gz; a rerun resumes from it.",
     )
     parser.add_argument("--spec", required=True, help="the study's JSON specification")
     parser.add_argument("--local-dir", help="directory with the official data files")
     parser.add_argument("--data-dir", help="tfds data directory")
+    parser.add_argument("--archive", action="store_true",
+                        help="pack the ended study's records into one archive and remove its folder")
     parser.add_argument("--verbose", type=arguments.verbosity(1), default=1, help="KerasTuner's trial reports: 0 or 1")
     parser.set_defaults(handler=run)
 
 
 def run(args):
+    from relax_keras.tuning.study import archive_study
     from relax_keras.tuning.study import run_study
     from relax_keras.tuning.study_spec import StudySpec
 
     spec = StudySpec.from_file(args.spec)
+    if args.archive:
+        print(f"wrote {archive_study(spec)}")
+        return
     given = {key: value for key, value in (("local_dir", args.local_dir), ("data_dir", args.data_dir)) if value}
     if given:
         spec = StudySpec(**{**spec.to_dict(), "sources": {**spec.sources, **given}})

@@ -19,6 +19,7 @@ import numpy as np
 
 from relax_keras import tasks
 from relax_keras.tuning import measured
+from relax_keras.tuning import records
 from relax_keras.tuning import study_statistics as st
 
 RESULTS = pathlib.Path("tuning", "results")  # below the repository's root
@@ -552,8 +553,8 @@ def final_test(rows, chosen, path, studies):
     out = []
     for row in rows:
         if row["status"] == "ok" and wanted.get(st.point_of(row)) == float(row["learning_rate"]):
-            sealed = studies / row["study"] / f"trial_{row['trial_id']}" / "sealed_test.json"
-            out.append({**{f: row[f] for f in fields}, "test_metric": json.loads(sealed.read_text())["test_metric"]})
+            sealed = records.read_text(studies / row["study"], f"trial_{row['trial_id']}/sealed_test.json")
+            out.append({**{f: row[f] for f in fields}, "test_metric": json.loads(sealed)["test_metric"]})
     with open(path, "w", newline="") as file:
         writer = csv.DictWriter(file, fields + ["test_metric"], lineterminator="\n")
         writer.writeheader()

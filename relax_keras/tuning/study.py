@@ -8,6 +8,9 @@ command with KerasTuner's `KERASTUNER_*` variables spreads it over a chief and w
 When the search ends, the chief (or the only process) writes `results.csv` and
 `curves.csv` to the spec's output folder.
 
+An ended study's records can be archived into one file (`relax_keras.tuning.records`);
+rerunning it then restores them from the archive first.
+
 A study is bound to the model semantics it started with: its project holds the
 spec and the semantics fingerprint, and a rerun with other settings or by code with
 other semantics is refused before any work.
@@ -20,6 +23,7 @@ import pathlib
 
 from relax_keras import tasks
 from relax_keras._files import write_atomically
+from relax_keras.tuning import records
 from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.settings_guard import describe_differences
 from relax_keras.tuning.study_grid import grid_points
@@ -56,6 +60,7 @@ def run_study(spec, verbose=1):
     folder's `results.csv` path on the chief, `None` on a worker."""
     fingerprint, _ = semantics_fingerprint()
     project = pathlib.Path(spec.directory) / spec.name
+    records.restore(project)  # an archived study resumes from its archive
     check_guard(project, spec, fingerprint)
     check_results(pathlib.Path(spec.output) / "results.csv", fingerprint)
     points = study_points(spec)
@@ -128,3 +133,10 @@ def _csv_text(fields, rows):
     writer.writerows(rows)
     return buffer.getvalue()
 
+
+
+def archive_study(spec):
+    """Archives the records of the ended study of `spec` (`records.archive`); returns
+    the archive's path."""
+    project = pathlib.Path(spec.directory) / spec.name
+    return records.archive(project, pathlib.Path(spec.output) / "results.csv")
