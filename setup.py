@@ -30,7 +30,7 @@ setup(
         # KerasTuner (and TensorBoard, which it imports to log a trial's TensorBoard callback);
         # scikit-learn for its BayesianOptimization; SciPy for the study's statistics
         "tuning": TUNING,
-        "plots": PLOTS,  # learning curves, sweep and study figures, TensorBoard logs of `train`
+        "plots": PLOTS,  # learning curves, study figures, TensorBoard logs of `train`
         "test": DATA + TUNING + PLOTS + ["pytest"],
     },
     entry_points={"console_scripts": ["relax-keras=relax_keras.cli:main"]},

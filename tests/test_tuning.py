@@ -176,43 +176,6 @@ class FakeTuner:
 
 
 @pytest.mark.slow
-def test_sweep_trains_every_point_resumes_and_reports(shared_data, tmp_path):
-    import csv
-
-    argv = ["sweep", "mnist", "--budget", "8000", "--weight-sets", "1", "2", "--repeats", "1", "2",
-            "--seeds", "0", "1", "--encodings", "flat", "--baselines", "simple_rnn", "--epochs", "1",
-            "--steps-per-epoch", "2", "--batch-size", "64", "--local-dir", str(shared_data / "mnist"),
-            "--output", str(tmp_path)]
-    assert main(argv) == 0
-    with open(tmp_path / "results.csv") as file:
-        rows = list(csv.DictReader(file))
-    assert len(rows) == 2 * 2 * 2 + 2
-    assert all(row["status"] == "ok" and int(row["params"]) <= 8000 for row in rows)
-    assert {(r["weight_sets"], r["repeats"]) for r in rows if r["model"] == "relax"} == {
-        ("1", "1"), ("1", "2"), ("2", "1"), ("2", "2")}
-    assert main(argv) == 0  # a rerun finds every point done
-    with open(tmp_path / "results.csv") as file:
-        assert len(list(csv.DictReader(file))) == len(rows)
-    table = (tmp_path / "table.md").read_text()
-    assert "| flat | relax | 2 | 2 | 4 |" in table and "| rows | simple_rnn |" in table
-    assert (tmp_path / "grid.png").stat().st_size > 0
-    assert (tmp_path / "lines.png").stat().st_size > 0
-
-
-def test_sweep_walks_seed_by_seed_and_keeps_the_depths_asked_for():
-    from relax_keras.tuning.sweep import sweep_points
-
-    points = list(sweep_points(tasks.get("shakespeare"), (1, 2, 4), (1, 2, 4), (0, 1), ("chars",), ("gru",), depths={1, 2, 4}))
-    grid = [(1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (4, 1)]
-    expected = [("chars", "relax", w, r, seed) for seed in (0, 1) for w, r in grid]
-    expected.insert(len(grid), ("chars", "gru", "", "", 0))
-    expected.append(("chars", "gru", "", "", 1))
-    assert points == expected
-    equal_depth = sweep_points(tasks.get("mnist"), (1, 2, 4), (1, 2, 4), (0,), ("rows",), (), depths={4})
-    assert [(w, r) for _, _, w, r, _ in equal_depth] == [(1, 4), (2, 2), (4, 1)]
-
-
-@pytest.mark.slow
 def test_a_tuning_job_rerun_with_other_settings_is_refused(shared_data, tmp_path, capsys):
     assert main(tune_argv(shared_data, tmp_path, 1)) == 0
     assert f"Tuning job in {tmp_path / 'job'}" in capsys.readouterr().out
@@ -224,12 +187,12 @@ def test_a_tuning_job_rerun_with_other_settings_is_refused(shared_data, tmp_path
     assert main(tune_argv(shared_data, tmp_path, 2)) == 0  # more trials of the same job
 
 
-def test_a_sweep_rerun_with_other_settings_is_refused(tmp_path, capsys):
+def test_a_job_rerun_with_other_settings_is_refused_before_any_work(tmp_path):
     from relax_keras.tuning.settings_guard import check_settings
 
-    check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 1}, "The sweep")
-    with pytest.raises(ValueError, match=r"other settings \(epochs: now 3, recorded 1\)"):
-        check_settings(tmp_path / "sweep_settings.json", {"task": "mnist", "epochs": 3}, "The sweep")
+    check_settings(tmp_path / "job_settings.json", {"task": "mnist", "epochs": 1}, "The tuning job")
+    with pytest.raises(ValueError, match=r"The tuning job was started with other settings \(epochs: now 3, recorded 1\)"):
+        check_settings(tmp_path / "job_settings.json", {"task": "mnist", "epochs": 3}, "The tuning job")
 
 
 def test_a_budget_the_search_cannot_fit_is_one_clear_error(shared_data, tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""The `relax-keras` command: train, evaluate, generate, info, tune, sweep, study."""
+"""The `relax-keras` command: train, evaluate, generate, info, tune, study."""
 
 import argparse
 import os
@@ -30,7 +30,6 @@ def build_parser():
     from relax_keras.cli import info
     from relax_keras.cli import train
     from relax_keras.cli import study
-    from relax_keras.cli import sweep
     from relax_keras.cli import tune
 
     parser = argparse.ArgumentParser(
@@ -48,7 +47,6 @@ def build_parser():
     evaluate.add_parsers(subparsers)
     info.add_parser(subparsers)
     tune.add_parser(subparsers)
-    sweep.add_parser(subparsers)
     study.add_parser(subparsers)
     return parser
 

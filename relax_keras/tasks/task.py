@@ -4,7 +4,7 @@
 class Task:
     """A learning task: how to read its splits, build its models and score them.
 
-    The command line, `ReLaXHyperModel`, the sweep and the study read everything
+    The command line, `ReLaXHyperModel` and the study read everything
     task-specific from here.
 
     Attributes:
