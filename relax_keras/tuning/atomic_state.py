@@ -1,37 +1,50 @@
 """KerasTuner's state files, written so that a kill never leaves half of one.
 
-KerasTuner writes `oracle.json`, `trial_*/trial.json` and the tuner's own file in
-place: a process killed while writing one leaves it empty or cut, and the rerun that
-should resume the search cannot read it. These mixins write each through a temporary
-file and a rename (`relax_keras._files.write_atomically`).
+KerasTuner writes `oracle.json`, each `trial_*/trial.json` and each tuner's file in
+place, all through one function, `keras_tuner.src.utils.save_json` (called by the public
+`Stateful.save`): a process killed while writing leaves the file empty or cut, and the
+rerun that should resume the search cannot read it. KerasTuner has no public hook for
+how its state is written, so `write_state_whole` replaces that one function with one
+that writes through a temporary file and a rename. It is the package's only use of a
+private KerasTuner name; `tests/test_tuning_state.py` fails if KerasTuner stops writing
+its state through it.
 """
 
 import json
-import os
 import pathlib
+
+from keras_tuner.src import utils as keras_tuner_utils
 
 from relax_keras._files import write_atomically
 
-
-class AtomicOracleState:
-    """Mixin for a `keras_tuner.Oracle`: its state files whole."""
-
-    def save(self):
-        write_atomically(self._get_oracle_fname(), json.dumps(self.get_state()))
-
-    def _save_trial(self, trial):
-        write_atomically(os.path.join(self._get_trial_dir(trial.trial_id), "trial.json"),
-                         json.dumps(trial.get_state()))
+_stock_save_json = keras_tuner_utils.save_json
 
 
-class AtomicTunerState:
-    """Mixin for a `keras_tuner.Tuner`: its own state file whole, and a clear error
-    naming the files an older run left cut."""
+def _save_json_whole(path, obj):
+    if "://" in str(path):  # a remote file system (gs://, ...): KerasTuner's own writer
+        return _stock_save_json(path, obj)
+    text = json.dumps(obj)
+    write_atomically(path, text)
+    return text
 
-    def save(self):
-        if not self._is_worker():
-            self.oracle.save()
-        write_atomically(self._get_tuner_fname(), json.dumps(self.get_state()))
+
+def write_state_whole():
+    """Makes KerasTuner write every state file of this process whole (idempotent)."""
+    keras_tuner_utils.save_json = _save_json_whole
+
+
+class WholeState:
+    """Mixin for a `keras_tuner.Oracle` subclass: its state files are written whole
+    (`write_state_whole`)."""
+
+    def __init__(self, *args, **kwargs):
+        write_state_whole()
+        super().__init__(*args, **kwargs)
+
+
+class WholeTunerState(WholeState):
+    """Mixin for a `keras_tuner.Tuner` subclass: its search's state files are written
+    whole, and a resume that finds files an older run left cut names them."""
 
     def reload(self):
         try:
@@ -49,18 +62,3 @@ def _parses(path):
     except ValueError:
         return False
     return True
-
-
-def atomic_state(tuner_class):
-    """Returns a subclass of a stock KerasTuner tuner (`keras_tuner.RandomSearch`, ...)
-    whose tuner and oracle write their state files whole. The stock tuners build their
-    oracle inside `__init__`, so the oracle gets the mixin once it is built."""
-
-    class Tuner(AtomicTunerState, tuner_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            oracle_class = type(self.oracle)
-            self.oracle.__class__ = type(oracle_class.__name__, (AtomicOracleState, oracle_class), {})
-
-    Tuner.__name__ = Tuner.__qualname__ = tuner_class.__name__
-    return Tuner

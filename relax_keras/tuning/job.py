@@ -2,7 +2,7 @@
 
 Resuming: the tuner reloads its oracle from `directory` (`overwrite=False`), so a
 rerun continues a killed job and completed trials are neither lost nor rerun; the
-search's state files are written whole (`atomic_state`), so a kill never cuts one.
+search's state files are written whole (`atomic_state.WholeTunerState`), so a kill never cuts one.
 
 Distributing: KerasTuner's own mode. Start the same job in several processes with
 `KERASTUNER_ORACLE_IP`, `KERASTUNER_ORACLE_PORT` and `KERASTUNER_TUNER_ID` set
@@ -13,15 +13,23 @@ the chief hands out trials and the workers run them.
 import keras
 import keras_tuner
 
-from relax_keras.tuning.atomic_state import atomic_state
+from relax_keras.tuning.atomic_state import WholeTunerState
 from relax_keras.tuning.hypermodel import ReLaXHyperModel
 from relax_keras._validation import one_of
 
-TUNERS = {
-    "random": atomic_state(keras_tuner.RandomSearch),
-    "bayesian": atomic_state(keras_tuner.BayesianOptimization),
-    "hyperband": atomic_state(keras_tuner.Hyperband),
-}
+class RandomSearch(WholeTunerState, keras_tuner.RandomSearch):
+    """`keras_tuner.RandomSearch`, its state files written whole."""
+
+
+class BayesianOptimization(WholeTunerState, keras_tuner.BayesianOptimization):
+    """`keras_tuner.BayesianOptimization`, its state files written whole."""
+
+
+class Hyperband(WholeTunerState, keras_tuner.Hyperband):
+    """`keras_tuner.Hyperband`, its state files written whole."""
+
+
+TUNERS = {"random": RandomSearch, "bayesian": BayesianOptimization, "hyperband": Hyperband}
 
 
 def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, seed,

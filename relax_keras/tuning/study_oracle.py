@@ -20,14 +20,14 @@ import time
 import keras_tuner
 from keras_tuner.engine.trial import TrialStatus
 
-from relax_keras.tuning.atomic_state import AtomicOracleState
+from relax_keras.tuning.atomic_state import WholeState
 
 RATE_STAGE = "learning_rate"
 SEED_STAGE = "seed"
 ENDED = (TrialStatus.COMPLETED, TrialStatus.FAILED, TrialStatus.INVALID)
 
 
-class StudyOracle(AtomicOracleState, keras_tuner.Oracle):
+class StudyOracle(WholeState, keras_tuner.Oracle):
     """Serves the study's trials: `(point, learning_rate, seed, stage)` values.
 
     Args:

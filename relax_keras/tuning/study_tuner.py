@@ -11,7 +11,7 @@ import keras_tuner
 from relax_keras import tasks
 from relax_keras._files import write_atomically
 from relax_keras._provenance import provenance
-from relax_keras.tuning.atomic_state import AtomicTunerState
+from relax_keras.tuning.atomic_state import WholeTunerState
 
 RECORD = "record.json"
 SEALED_TEST = "sealed_test.json"
@@ -29,7 +29,7 @@ class ValidationCurve(keras.callbacks.Callback):
         self.points.append(((epoch + 1) * self.steps_per_epoch, self.task.score(self.model, self.dataset)))
 
 
-class StudyTuner(AtomicTunerState, keras_tuner.Tuner):
+class StudyTuner(WholeTunerState, keras_tuner.Tuner):
     """Runs the trials a `StudyOracle` serves.
 
     A trial trains the point's model from the trial's seed (which fixes both the
