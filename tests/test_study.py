@@ -333,3 +333,28 @@ def test_confirmatory_specifications_fix_everything_and_use_fresh_seeds(path):
         model = tasks.get(spec.task).build(point.model, spec.encoding, point.weight_sets, point.repeats,
                                            point.budget, 1e-3)
         assert model.count_params() <= point.budget
+
+
+def test_a_study_never_writes_over_another_studys_results(tmp_path):
+    table = tmp_path / "results.csv"
+    table.write_text("trial_id,fingerprint\n00,aaaaaaaaaa\n")
+    (tmp_path / study.OWNER).write_text('{"study": "first"}')
+    study.check_results(table, "aaaaaaaaaa", "first")
+    with pytest.raises(ValueError, match=f"{tmp_path} holds the results of the study 'first'; give the study 'second' another `output`"):
+        study.check_results(table, "aaaaaaaaaa", "second")
+
+
+@pytest.mark.slow
+def test_a_study_whose_data_is_missing_stops_and_trains_every_trial_on_rerun(tmp_path, shared_data, capsys):
+    from relax_keras.cli import main
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    spec = tiny_spec(tmp_path, shared_data, sources={"local_dir": str(empty)})
+    assert main(["study", "--spec", str(spec), "--verbose", "0"]) == 2
+    assert "failed for a cause outside the model" in capsys.readouterr().err
+    assert not (tmp_path / "results" / "results.csv").exists()
+    assert main(["study", "--spec", str(spec), "--verbose", "0", "--local-dir", str(shared_data / "mnist")]) == 0
+    rows = results(tmp_path)
+    assert len(rows) == EXPECTED_TRIALS and all(row["status"] == "ok" for row in rows)
+    assert json.loads((tmp_path / "results" / study.OWNER).read_text()) == {"study": "tiny"}

@@ -222,3 +222,41 @@ def test_every_seed_fixes_the_search_seed_zero_included(name, tmp_path):
 
     assert first_points(0, "a") == first_points(0, "b")
     assert first_points(0, "a") != first_points(1, "c")
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"max_trials": 0}, "key 'max_trials': argument --max-trials: expected a positive integer, got '0'"),
+    ({"max_trials": -1}, "key 'max_trials': argument --max-trials: expected a positive integer, got '-1'"),
+    ({"steps_per_epoch": -1}, "key 'steps_per_epoch': argument --steps-per-epoch: expected a positive integer"),
+    ({"batch_size": 0}, "key 'batch_size': argument --batch-size: expected a positive integer, got '0'"),
+    ({"tuner": "grid"}, "key 'tuner': argument --tuner: invalid choice: 'grid'"),
+    ({"budget": [4000]}, "key 'budget': argument --budget: expected a positive integer, got '[4000]'"),
+    ({"task": "cifar100"}, "key 'task': argument task: invalid choice: 'cifar100'"),
+    ({"handler": 1}, "unknown keys ['handler']"),
+])
+def test_every_job_specification_value_is_checked_as_its_flag_is(tmp_path, capsys, fields, message):
+    spec = tmp_path / "job.json"
+    spec.write_text(json.dumps({"task": "mnist", "budget": 8000, **fields}))
+    assert main(["tune", "--spec", str(spec), "--directory", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "mnist_8000").exists()  # refused before any work
+
+
+def test_a_trial_failing_outside_the_model_stops_the_job_and_is_retried(shared_data, tmp_path, capsys, monkeypatch):
+    import errno
+
+    from relax_keras.tuning.hypermodel import ReLaXHyperModel
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ReLaXHyperModel, "fit", full_disk)
+        assert main(tune_argv(shared_data, tmp_path, 2)) == 2
+    err = capsys.readouterr().err
+    assert "error: Trial 0 failed for a cause outside the model (OSError: [Errno 28] No space left" in err
+    assert "rerun the same command to retry it" in err
+    assert {status for status, _ in trials(tmp_path).values()} == {"RUNNING"}  # not used up
+    assert main(tune_argv(shared_data, tmp_path, 2)) == 0  # the cause fixed: the same trial trains
+    assert sorted(status for status, _ in trials(tmp_path).values()) == ["COMPLETED", "COMPLETED"]
+    assert (tmp_path / "job" / "best_model.keras").is_file()

@@ -74,7 +74,7 @@ def main(argv=None):
         quiet_tensorflow_import()
     try:
         args.handler(args)
-    except (ValueError, OSError) as error:  # bad input, a training that diverged, disk and permissions
+    except (ValueError, OSError) as error:  # bad input, diverged training or stopped search, disk
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -25,6 +25,9 @@ def add_parser(subparsers):
 
 
 def run(args):
+    import keras_tuner
+
+    from relax_keras.tuning.failures import SearchStopped
     from relax_keras.tuning.study import archive_study
     from relax_keras.tuning.study import run_study
     from relax_keras.tuning.study_spec import StudySpec
@@ -36,6 +39,9 @@ def run(args):
     given = {key: value for key, value in (("local_dir", args.local_dir), ("data_dir", args.data_dir)) if value}
     if given:
         spec = StudySpec(**{**spec.to_dict(), "sources": {**spec.sources, **given}})
-    results = run_study(spec, verbose=args.verbose)
+    try:
+        results = run_study(spec, verbose=args.verbose)
+    except keras_tuner.errors.FatalError as error:  # a trial failed outside the model
+        raise SearchStopped(str(error)) from error
     if results is not None:
         print(f"wrote {results} and {results.with_name('curves.csv')}")

@@ -44,20 +44,40 @@ def add_parser(subparsers):
 
 
 def load_spec(parser, args):
-    """Fills the options a job specification gives; the command line wins."""
-    with open(args.spec) as file:
-        spec = json.load(file)
-    unknown = sorted(set(spec) - set(vars(args)))
+    """Fills the options a job specification gives, each checked as its flag is (errors
+    name the key); the command line wins."""
+    from relax_keras._files import read_json_object
+
+    spec = {key: value for key, value in read_json_object(args.spec).items() if value is not None}
+    options = set(vars(parser.parse_args([]))) - {"handler", "parser", "spec"}
+    unknown = sorted(set(spec) - options)
     if unknown:
         raise ValueError(f"Job specification {args.spec} has unknown keys {unknown}.")
     explicit = vars(parser.parse_args(args.argv[1:], namespace=argparse.Namespace(**{k: None for k in vars(args)})))
-    for key, value in spec.items():
-        if explicit.get(key) is None:
-            setattr(args, key, value)
+    parser.exit_on_error = False  # a bad value raises `ArgumentError`, named here by its key
+    try:
+        for key, value in spec.items():
+            try:
+                checked = getattr(parser.parse_args(spec_tokens(key, value)), key)
+            except argparse.ArgumentError as error:
+                raise ValueError(f"Job specification {args.spec}, key {key!r}: {error}") from None
+            if explicit.get(key) is None:
+                setattr(args, key, checked)
+    finally:
+        parser.exit_on_error = True
+
+
+def spec_tokens(key, value):
+    """The command-line tokens that give the option `key` the JSON value `value`."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return [text] if key == "task" else ["--" + key.replace("_", "-"), text]
 
 
 def run(args):
+    import keras_tuner
+
     from relax_keras._files import ensure_room
+    from relax_keras.tuning.failures import SearchStopped
     from relax_keras.cli.epoch_backup import saved_size
     from relax_keras.cli.tasks import dataset
     from relax_keras.tuning.job import run_job
@@ -80,14 +100,17 @@ def run(args):
         import tensorflow as tf
 
         strategy = tf.distribute.MirroredStrategy()
-    tuner = run_job(
-        args.task, args.budget, dataset(args, "train"), dataset(args, "validation"),
-        tuner=args.tuner, max_trials=args.max_trials, epochs=args.epochs,
-        directory=args.directory, project_name=args.project_name, seed=args.seed,
-        depth=args.depth, encoding=args.encoding, policy=args.policy,
-        steps_per_epoch=args.steps_per_epoch, distribution_strategy=strategy,
-        verbose=args.verbose, before_search=record_settings,
-    )
+    try:
+        tuner = run_job(
+            args.task, args.budget, dataset(args, "train"), dataset(args, "validation"),
+            tuner=args.tuner, max_trials=args.max_trials, epochs=args.epochs,
+            directory=args.directory, project_name=args.project_name, seed=args.seed,
+            depth=args.depth, encoding=args.encoding, policy=args.policy,
+            steps_per_epoch=args.steps_per_epoch, distribution_strategy=strategy,
+            verbose=args.verbose, before_search=record_settings,
+        )
+    except keras_tuner.errors.FatalError as error:  # a trial failed outside the model
+        raise SearchStopped(str(error)) from error
     best = tuner.oracle.get_best_trials(1)
     if best:
         print(json.dumps({"best": best[0].hyperparameters.values, "val_loss": best[0].score}))

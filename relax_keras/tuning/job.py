@@ -14,19 +14,20 @@ import keras
 import keras_tuner
 
 from relax_keras.tuning.atomic_state import WholeTunerState
+from relax_keras.tuning.failures import OutsideFailuresStop
 from relax_keras.tuning.hypermodel import ReLaXHyperModel
 from relax_keras._validation import one_of
 
-class RandomSearch(WholeTunerState, keras_tuner.RandomSearch):
-    """`keras_tuner.RandomSearch`, its state files written whole."""
+class RandomSearch(OutsideFailuresStop, WholeTunerState, keras_tuner.RandomSearch):
+    """`keras_tuner.RandomSearch`: state files written whole, outside failures stop it."""
 
 
-class BayesianOptimization(WholeTunerState, keras_tuner.BayesianOptimization):
-    """`keras_tuner.BayesianOptimization`, its state files written whole."""
+class BayesianOptimization(OutsideFailuresStop, WholeTunerState, keras_tuner.BayesianOptimization):
+    """`keras_tuner.BayesianOptimization`: state files written whole, outside failures stop it."""
 
 
-class Hyperband(WholeTunerState, keras_tuner.Hyperband):
-    """`keras_tuner.Hyperband`, its state files written whole."""
+class Hyperband(OutsideFailuresStop, WholeTunerState, keras_tuner.Hyperband):
+    """`keras_tuner.Hyperband`: state files written whole, outside failures stop it."""
 
 
 TUNERS = {"random": RandomSearch, "bayesian": BayesianOptimization, "hyperband": Hyperband}

@@ -22,6 +22,7 @@ import os
 import pathlib
 
 from relax_keras import tasks
+from relax_keras._files import read_json_object
 from relax_keras._files import write_atomically
 from relax_keras.tuning import records
 from relax_keras.tuning.fingerprint import semantics_fingerprint
@@ -37,6 +38,7 @@ RESULT_FIELDS = [
     "seconds", "fingerprint", "relax_keras", "commit", "tensorflow", "keras", "cpu",
 ]
 GUARD = "study.json"
+OWNER = "study_name.json"  # beside results.csv: the study that wrote them
 
 
 def study_points(spec):
@@ -62,7 +64,7 @@ def run_study(spec, verbose=1):
     project = pathlib.Path(spec.directory) / spec.name
     records.restore(project)  # an archived study resumes from its archive
     check_guard(project, spec, fingerprint)
-    check_results(pathlib.Path(spec.output) / "results.csv", fingerprint)
+    check_results(pathlib.Path(spec.output) / "results.csv", fingerprint, spec.name)
     points = study_points(spec)
     task = tasks.get(spec.task)
     oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better,
@@ -97,8 +99,15 @@ def check_guard(project, spec, fingerprint):
     write_atomically(guard, json.dumps({"spec": spec.to_dict(), "fingerprint": fingerprint}, indent=1))
 
 
-def check_results(path, fingerprint):
-    """Refuses to write over results made by code with other model semantics."""
+def check_results(path, fingerprint, name=None):
+    """Refuses to write over results of another study (`name`, recorded beside them in
+    `OWNER`) or made by code with other model semantics."""
+    owner = path.with_name(OWNER)
+    if name is not None and owner.exists():
+        recorded = read_json_object(owner).get("study")
+        if recorded != name:
+            raise ValueError(f"{path.parent} holds the results of the study {recorded!r}; give the study "
+                             f"{name!r} another `output`.")
     if not path.exists():
         return
     with open(path) as file:
@@ -116,6 +125,7 @@ def collect(project, output, point_order):
     records.sort(key=lambda r: (point_order.index(r["point"]) if r["point"] in point_order else len(point_order),
                                 r["stage"] != "learning_rate", r["learning_rate"], r["seed"]))
     output.mkdir(parents=True, exist_ok=True)
+    write_atomically(output / OWNER, json.dumps({"study": project.name}) + "\n")
     rows = [{field: record.get(field, "") for field in RESULT_FIELDS} for record in records]
     write_atomically(output / "results.csv", _csv_text(RESULT_FIELDS, rows))
     curve_rows = [{"trial_id": r["trial_id"], "step": step, "val_metric": metric}

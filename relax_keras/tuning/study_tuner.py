@@ -12,6 +12,7 @@ from relax_keras import tasks
 from relax_keras._files import write_atomically
 from relax_keras._provenance import provenance
 from relax_keras.tuning.atomic_state import WholeTunerState
+from relax_keras.tuning.failures import stop_the_search
 
 RECORD = "record.json"
 SEALED_TEST = "sealed_test.json"
@@ -75,11 +76,18 @@ class StudyTuner(WholeTunerState, keras_tuner.Tuner):
         except ValueError as error:  # the budget cannot hold this point
             self._write(trial, {**record, "status": "infeasible", "message": str(error)})
             raise keras_tuner.errors.FailedTrialError(f"infeasible: {error}") from error
+        try:  # a failure from here on is the data's or the disk's, not the model's
+            metric = self._train_and_score(trial, task, model, values["seed"], record)
+        except (OSError, ValueError) as error:
+            raise stop_the_search(trial, error) from error
+        return {"val_metric": metric}
+
+    def _train_and_score(self, trial, task, model, seed, record):
         steps_per_epoch = self.steps // self.evaluations
         curve = ValidationCurve(task, self.evaluation_dataset(task.name, task.selection_split),
                                 steps_per_epoch)
         start = time.perf_counter()
-        model.fit(task.dataset("train", seed=values["seed"], shuffle=True, repeat=True, sources=self.sources),
+        model.fit(task.dataset("train", seed=seed, shuffle=True, repeat=True, sources=self.sources),
                   epochs=self.evaluations, steps_per_epoch=steps_per_epoch, callbacks=[curve],
                   verbose=0, shuffle=False)  # the dataset shuffles itself, by the seed
         seconds = round(time.perf_counter() - start, 1)
@@ -88,7 +96,7 @@ class StudyTuner(WholeTunerState, keras_tuner.Tuner):
         metric = curve.points[-1][1]
         self._write(trial, {**record, "status": "ok", "params": model.count_params(),
                             "val_metric": metric, "curve": curve.points, "seconds": seconds})
-        return {"val_metric": metric}
+        return metric
 
     def _write(self, trial, record, name=RECORD):
         write_atomically(os.path.join(self.get_trial_dir(trial.trial_id), name), json.dumps(record, indent=1))
