@@ -1,6 +1,7 @@
 """Argument checks shared by the package: fail early, name the argument, the value
 and what is expected."""
 
+import math
 import numbers
 
 
@@ -15,10 +16,10 @@ def positive_int(name, value):
 
 
 def non_negative(name, value):
-    """Returns `value` as a `float`, or raises `ValueError` if it is not a number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+    """Returns `value` as a `float`, or raises `ValueError` if it is not a finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:
         raise ValueError(
-            f"Received an invalid value for argument `{name}`, expected a number >= 0, "
+            f"Received an invalid value for argument `{name}`, expected a finite number >= 0, "
             f"got {value!r}."
         )
     return float(value)

@@ -91,8 +91,8 @@ def test_physical_activations_match_their_curves(name):
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: NodeNoise(additive_stddev=-0.1), "`additive_stddev`, expected a number >= 0, got -0.1"),
-        (lambda: ProgrammingNoise(relative_stddev="a"), "`relative_stddev`, expected a number >= 0, got 'a'"),
+        (lambda: NodeNoise(additive_stddev=-0.1), "`additive_stddev`, expected a finite number >= 0, got -0.1"),
+        (lambda: ProgrammingNoise(relative_stddev="a"), "`relative_stddev`, expected a finite number >= 0, got 'a'"),
         (lambda: Quantization(bits=0), "`bits`, expected an integer >= 1, got 0"),
     ],
 )

@@ -14,6 +14,11 @@ def _fail(where, field, value, expected):
     raise ValueError(f"Hardware description, {where}: field `{field}` is {value!r}, expected {expected}.")
 
 
+def _named(value, choices):
+    """Whether `value` is a name among `choices` (any JSON value may stand in a field)."""
+    return isinstance(value, str) and value in choices
+
+
 def _positive_int(where, stage, field):
     value = stage.get(field)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -50,7 +55,7 @@ def validate(spec):
     for index, stage in enumerate(spec["stages"]):
         where = f"stage {index} ({stage.get('name', '?')})"
         kind = stage.get("type")
-        if kind not in STAGE_TYPES:
+        if not _named(kind, STAGE_TYPES):
             _fail(where, "type", kind, f"one of {list(STAGE_TYPES)}")
         if not isinstance(stage.get("arrays"), dict):
             _fail(where, "arrays", stage.get("arrays"), "a dict of array names")
@@ -61,7 +66,7 @@ def validate(spec):
             if not isinstance(target, list) or not all(isinstance(d, int) and d > 0 for d in target):
                 _fail(where, "target_shape", target, "a list of positive integers")
         elif kind == "dense":
-            if stage.get("activation") not in NONLINEARITIES:
+            if not _named(stage.get("activation"), NONLINEARITIES):
                 _fail(where, "activation", stage.get("activation"), f"one of {sorted(NONLINEARITIES)}")
             _, units = _shape(where, arrays, stage, "kernel", (None, None))
             _shape(where, arrays, stage, "bias", (units,))
@@ -79,9 +84,9 @@ def _validate_block(where, arrays, stage):
             or not all(isinstance(p, int) and not isinstance(p, bool) and 0 <= p < sets for p in positions)):
         _fail(where, "switch_positions", positions,
               f"a list of weight_sets * repeats = {sets * repeats} integers in [0, {sets})")
-    if stage.get("input_injection") not in INJECTIONS:
+    if not _named(stage.get("input_injection"), INJECTIONS):
         _fail(where, "input_injection", stage.get("input_injection"), f"one of {list(INJECTIONS)}")
-    if stage.get("activation") not in NONLINEARITIES:
+    if not _named(stage.get("activation"), NONLINEARITIES):
         _fail(where, "activation", stage.get("activation"), f"one of {sorted(NONLINEARITIES)}")
     for field in ("static_input", "return_sequences"):
         if not isinstance(stage.get(field), bool):
