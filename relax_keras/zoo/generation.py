@@ -61,9 +61,6 @@ def sample_characters(model, prompt, length=200, temperature=1.0, seed=None, con
     if not prompt:
         raise ValueError("Received an invalid value for argument `prompt`: it is empty.")
     temperature = non_negative("temperature", temperature)
-    if not np.isfinite(temperature):
-        raise ValueError(f"Received an invalid value for argument `temperature`, expected a finite "
-                         f"number >= 0, got {temperature!r}.")
     context = positive_int("context", context)
     if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= MOST_CHARACTERS:
         raise ValueError(f"Received an invalid value for argument `length`, expected an integer in "
