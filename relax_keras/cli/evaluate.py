@@ -18,7 +18,10 @@ def add_parsers(subparsers):
     arguments.add_task(evaluate_parser)
     _add_model_source(evaluate_parser)
     arguments.add_data_options(evaluate_parser, batch_size=256)
-    evaluate_parser.add_argument("--split", default="test", help="the split to score")
+    evaluate_parser.add_argument("--split", default="test",
+                                 help="the split to score; shakespeare also: nanogpt (nanoGPT's validation "
+                                 "split and scoring: the last 10%%, blocks of 256, no context), "
+                                 "nanogpt_validation, nanogpt_test (its halves)")
     evaluate_parser.add_argument("--sample-length", type=arguments.characters, default=200,
                                  help="shakespeare: characters of generated sample")
     evaluate_parser.set_defaults(handler=run_evaluate)
@@ -77,9 +80,14 @@ def run_evaluate(args):
     print(json.dumps({"model": model.name, "params": model.count_params(), "split": args.split,
                       **results}, indent=2))
     if task.context is not None:  # a text task
+        from relax_keras.tasks.text_task import NANOGPT_BLOCK
+        from relax_keras.tasks.text_task import NANOGPT_SPLITS
+
+        how = (f"nanoGPT's scoring: blocks of {NANOGPT_BLOCK} characters, every position, no context"
+               if args.split in NANOGPT_SPLITS else
+               f"each scored window of {args.seq_len} characters read after {task.context} of context")
         print(f"{args.split} loss: {results['loss']:.4f} nats/char = "
-              f"{results['bits_per_char']:.4f} bits/char (each scored window of "
-              f"{args.seq_len} characters read after {task.context} of context)")
+              f"{results['bits_per_char']:.4f} bits/char ({how})")
         if args.sample_length:
             print("Sample (prompt 'ROMEO:', temperature 0.8, seed 0):")
             print(sample_characters(model, "ROMEO:\n", args.sample_length, 0.8, seed=0))

@@ -74,7 +74,9 @@ def tiny_shakespeare(
     score their first characters almost blind.
 
     Args:
-        split: `"train"`, `"validation"` or `"test"`, as in tfds.
+        split: `"train"`, `"validation"` or `"test"`, as in tfds, or splits joined
+            in order with `+`, as tfds joins them (`"validation+test"`: the last 10%
+            of the text, nanoGPT's `shakespeare_char` validation split).
         seq_len: int, characters per window. Default: `100`.
         batch_size: int. Default: `64`.
         shuffle: bool; `None` shuffles the training split only.
@@ -87,7 +89,9 @@ def tiny_shakespeare(
         vocabulary: a `Vocabulary`; default: the 65 symbols of Tiny Shakespeare.
         source, local_dir, data_dir: see `relax_keras.data.sources`.
     """
-    one_of("split", split, TINY_SHAKESPEARE.splits)
+    parts = split.split("+") if isinstance(split, str) else [split]
+    for part in parts:
+        one_of("split", part, TINY_SHAKESPEARE.splits)
     seq_len = positive_int("seq_len", seq_len)
     stride = seq_len if stride is None else positive_int("stride", stride)
     if isinstance(context, bool) or not isinstance(context, int) or context < 0:
@@ -97,7 +101,7 @@ def tiny_shakespeare(
         )
     batch_size = positive_int("batch_size", batch_size)
     vocabulary = vocabulary or Vocabulary()
-    text = load_text(split, source, local_dir, data_dir)
+    text = "".join(load_text(part, source, local_dir, data_dir) for part in parts)
     window = context + seq_len
     if window + 1 > len(text):
         raise ValueError(
