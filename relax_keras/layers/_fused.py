@@ -10,7 +10,8 @@ where the set of each step is known when the graph is built (the schedule walked
 period by period); otherwise each set's gradient is one large matmul after the loop,
 over a `(L_W, capacity * B, N)` batch gathered from the steps that used it. The
 loops keep each step's state and pre-activation in tensor lists (no copies), and the
-backward loop takes the activation's derivative step by step. That is right only for
+backward loop takes the activation's derivative step by step (for tanh and sigmoid
+from the stored state, as TensorFlow's own gradients do, without recomputing them). That is right only for
 a deterministic activation that acts on each unit alone (see
 `relax_keras.activations.is_elementwise`); `ReLaXBlock` runs anything else with
 automatic gradients.
@@ -72,6 +73,16 @@ def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_out
     return run(state, bank, *[t for t in (inputs, bias) if t is not None])
 
 
+def derivative_from_output(activation):
+    """TensorFlow's kernel `(y, dy) -> dz` that takes `activation`'s derivative from its
+    output `y = activation(z)` (as TensorFlow's own gradients of tanh and sigmoid do),
+    or `None` where the backward loop recomputes the activation under a tape."""
+    import keras
+
+    kernels = {keras.activations.tanh: tf.raw_ops.TanhGrad, keras.activations.sigmoid: tf.raw_ops.SigmoidGrad}
+    return kernels.get(activation)
+
+
 def forward_loop(activation, state, bank, weight_sets, inputs, bias, schedule, per_iteration):
     """Returns the last state `(B, N)`, and as tensor lists every step's pre-activation
     `z[k]` (`K` of them) and every state `h[k]` (`K + 1`, the first state included)."""
@@ -86,7 +97,8 @@ def forward_loop(activation, state, bank, weight_sets, inputs, bias, schedule, p
         h = activation(z)
         return h, pre_activations.write(k, z), states.write(k + 1, h)
 
-    lists = (tensor_list(state, steps), tensor_list(state, steps + 1).write(0, state))
+    # the backward loop reads each state twice (its own step's derivative, the next one's product)
+    lists = (tensor_list(state, steps), tensor_list(state, steps + 1, clear_after_read=False).write(0, state))
     return loop(step, (state, *lists), steps, per_iteration)
 
 
@@ -97,6 +109,7 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
     state `d_states` (or `None`)."""
     steps = step_count(weight_sets)
     multiply = step_multiply(bank, weight_sets, schedule)
+    from_output = derivative_from_output(activation)
     summed = tf.float32 if bank.dtype.size < 4 else bank.dtype  # half-precision terms summed in float32
     from_outputs = None
     if d_states is not None:
@@ -107,11 +120,14 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
         k = steps - 1 - i
         if from_outputs is not None:
             dh = dh + from_outputs.read(k)
-        z = pre_activations.read(k)
-        with tf.GradientTape() as tape:
-            tape.watch(z)
-            h = activation(z)
-        dz = tape.gradient(h, z, output_gradients=dh)
+        if from_output is not None:  # the derivative from the stored state: no recomputation
+            dz = from_output(y=states.read(k + 1), dy=dh)
+        else:
+            z = pre_activations.read(k)
+            with tf.GradientTape() as tape:
+                tape.watch(z)
+                h = activation(z)
+            dz = tape.gradient(h, z, output_gradients=dh)
         position = None
         if schedule is not None:
             position = (-1 - j) % len(schedule)
@@ -145,9 +161,9 @@ def step_count(weight_sets):
     return weight_sets.shape[0] or tf.shape(weight_sets)[0]
 
 
-def tensor_list(like, size):
+def tensor_list(like, size, clear_after_read=True):
     """An empty `tf.TensorArray` of `size` elements shaped and typed like `like`."""
-    return tf.TensorArray(like.dtype, size=size, element_shape=like.shape)
+    return tf.TensorArray(like.dtype, size=size, element_shape=like.shape, clear_after_read=clear_after_read)
 
 
 def steps_per_iteration(steps, schedule, unroll=False):
