@@ -153,3 +153,28 @@ def test_mixed_bfloat16_weight_gradients_stay_close_to_float32():
         gradients[policy] = tape.gradient(loss, block.cell.recurrent_kernel)
     error = tf.norm(gradients["mixed_bfloat16"] - gradients["float32"]) / tf.norm(gradients["float32"])
     assert float(error) < 0.05
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("config", [dict(weight_sets=4), dict(weight_sets=2, repeats=3, schedule="cyclic"),
+                                    dict(weight_sets=3, repeats=2, return_sequences=True)])
+def test_the_derivative_from_the_stored_state_is_the_recomputed_one_bit_for_bit(activation, config):
+    from unittest import mock
+
+    from relax_keras.layers import _fused
+
+    inputs = np.random.default_rng(0).standard_normal((8, 7, 5)).astype("float32")
+    block = ReLaXBlock(6, activation=activation, engine="fused", bias_initializer="random_normal", **config)
+    block(inputs)
+
+    def gradients():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.sin(block(inputs, training=True)))
+        return [tf.convert_to_tensor(g).numpy() for g in tape.gradient(loss, block.trainable_weights)]
+
+    from_state = gradients()
+    assert _fused.derivative_from_output(block.activation) is not None
+    with mock.patch.object(_fused, "derivative_from_output", lambda activation: None):
+        recomputed = gradients()
+    for a, b in zip(from_state, recomputed):
+        np.testing.assert_array_equal(a, b)
