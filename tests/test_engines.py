@@ -50,7 +50,7 @@ def outputs_and_gradients(block, inputs, initial_state, jit):
     return run()
 
 
-@settings(max_examples=56, deadline=None, derandomize=True)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(configuration=configurations())
 def test_fused_engine_equals_automatic_gradients(configuration):
     kwargs, call = configuration
