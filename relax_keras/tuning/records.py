@@ -43,27 +43,23 @@ def archive(project, results):
     project, results = pathlib.Path(project), pathlib.Path(results)
     target = archive_path(project)
     check_ended(project, results)
-    files = sorted(path for path in project.rglob("*") if path.is_file())
+    contents = {f"{project.name}/{path.relative_to(project).as_posix()}": path.read_bytes()
+                for path in sorted(project.rglob("*")) if path.is_file()}  # each file read once
     if target.exists():  # restored by a rerun: removed again if it holds only the archive's records
-        if members(target) != {f"{project.name}/{path.relative_to(project).as_posix()}": path.read_bytes()
-                               for path in files}:
+        if members(target) != contents:
             raise ValueError(f"{project} holds records that its archive {target} lacks; move one of "
                              "them aside (an archive is never overwritten).")
         shutil.rmtree(project)
         return target
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as bundle:
-        for path in files:
-            data = path.read_bytes()
-            info = tarfile.TarInfo(f"{project.name}/{path.relative_to(project).as_posix()}")
+        for name, data in contents.items():
+            info = tarfile.TarInfo(name)
             info.size, info.mode, info.mtime = len(data), 0o644, 0
             bundle.addfile(info, io.BytesIO(data))
     compressed = gzip.compress(buffer.getvalue(), mtime=0)
-    with tarfile.open(fileobj=io.BytesIO(compressed), mode="r:gz") as bundle:  # whole, before anything is removed
-        for path in files:
-            member = bundle.extractfile(f"{project.name}/{path.relative_to(project).as_posix()}")
-            if member.read() != path.read_bytes():
-                raise OSError(f"the archive of {path} does not read back the same; nothing was removed.")
+    if members(io.BytesIO(compressed)) != contents:  # whole, before anything is removed
+        raise OSError(f"the archive of {project} does not read back the same; nothing was removed.")
     temporary = target.with_name(f".{target.name}.{os.getpid()}")
     temporary.write_bytes(compressed)
     os.replace(temporary, target)
@@ -109,9 +105,10 @@ def restore(project):
     return True
 
 
-def members(path):
-    """Returns `{name: bytes}` of the files in the archive `path`."""
-    with tarfile.open(path, "r:gz") as bundle:
+def members(source):
+    """Returns `{name: bytes}` of the files in an archive: a path or a binary file."""
+    opened = {"fileobj": source} if isinstance(source, io.IOBase) else {"name": source}
+    with tarfile.open(mode="r:gz", **opened) as bundle:
         return {member.name: bundle.extractfile(member).read() for member in bundle if member.isfile()}
 
 
