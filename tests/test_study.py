@@ -21,7 +21,11 @@ from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.study_oracle import PENDING
 from relax_keras.tuning.study_oracle import StudyOracle
 from relax_keras.tuning.study_spec import StudySpec
-from relax_keras.tuning.study_tuner import StudyTuner
+from relax_keras.tuning.engine import ReLaXTuner
+from relax_keras.tuning.study_grid import Point
+from relax_keras.tuning.study_hypermodel import StudyHyperModel
+
+POINT = Point("mnist", "flat", 8000, "relax", 1, 1)
 
 
 def ended(oracle, trial, metric):
@@ -116,10 +120,12 @@ def test_a_kill_while_the_search_state_is_written_leaves_the_last_whole_state(tm
 
 def test_a_cut_search_state_file_is_named_in_the_error(tmp_path):
     spec = dict(directory=str(tmp_path), project_name="study")
-    StudyTuner(StudyOracle(["a"], [0.01], [0], higher_is_better=True), {}, 10, 1, "f", **spec).save()
+    ReLaXTuner(StudyOracle([POINT.key], [0.01], [0], higher_is_better=True),
+                       StudyHyperModel({POINT.key: POINT}, 10, 1, "f"), **spec).save()
     (tmp_path / "study" / "oracle.json").write_text("")
     with pytest.raises(ValueError, match=r"oracle\.json'\] are empty or cut"):
-        StudyTuner(StudyOracle(["a"], [0.01], [0], higher_is_better=True), {}, 10, 1, "f", **spec)
+        ReLaXTuner(StudyOracle([POINT.key], [0.01], [0], higher_is_better=True),
+                       StudyHyperModel({POINT.key: POINT}, 10, 1, "f"), **spec)
 
 
 def test_a_seed_gives_every_point_the_same_batches(shared_data):

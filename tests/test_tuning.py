@@ -93,7 +93,7 @@ def trials(directory):
     return found
 
 
-@pytest.mark.parametrize("name", sorted(job.TUNERS))
+@pytest.mark.parametrize("name", sorted(job.ORACLES))
 def test_a_kill_while_a_job_writes_its_state_leaves_the_last_whole_state(name, tmp_path):
     tuner = job.make_tuner(ReLaXHyperModel("mnist", param_budget=8000), name, max_trials=2, epochs=1,
                            directory=str(tmp_path), project_name="job", seed=0)
@@ -259,4 +259,23 @@ def test_a_trial_failing_outside_the_model_stops_the_job_and_is_retried(shared_d
     assert {status for status, _ in trials(tmp_path).values()} == {"RUNNING"}  # not used up
     assert main(tune_argv(shared_data, tmp_path, 2)) == 0  # the cause fixed: the same trial trains
     assert sorted(status for status, _ in trials(tmp_path).values()) == ["COMPLETED", "COMPLETED"]
+    assert (tmp_path / "job" / "best_model.keras").is_file()
+
+
+@pytest.mark.slow
+def test_hyperband_rounds_go_on_from_the_earlier_rounds_weights(shared_data, tmp_path):
+    argv = tune_argv(shared_data, tmp_path, 1, ["--tuner", "hyperband"])
+    argv[argv.index("--epochs") + 1] = "3"
+    assert main(argv) == 0
+    folders = sorted((tmp_path / "job").glob("trial_*"))
+    values = [json.loads((folder / "trial.json").read_text())["hyperparameters"]["values"] for folder in folders]
+    continued = [v for v in values if "tuner/trial_id" in v]
+    assert continued and all(v["tuner/initial_epoch"] == 1 and v["tuner/epochs"] == 3 for v in continued)
+    for folder, value in zip(folders, values):  # a continued round trains its remaining epochs only
+        if "tuner/trial_id" in value:
+            assert len(json.loads((folder / "record.json").read_text())["history"]["loss"]) == 2
+    for folder in folders:  # every trial kept its best weights and its record
+        record = json.loads((folder / "record.json").read_text())
+        assert record["status"] == "ok" and (folder / "checkpoint.weights.h5").is_file()
+        assert len(record["history"]["val_loss"]) >= 1
     assert (tmp_path / "job" / "best_model.keras").is_file()

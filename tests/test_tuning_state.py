@@ -8,9 +8,13 @@ from unittest import mock
 import keras_tuner
 import pytest
 
-from relax_keras.tuning.job import TUNERS
+from relax_keras.tuning.engine import ReLaXTuner
+from relax_keras.tuning.job import ORACLES
+from relax_keras.tuning.study_grid import Point
+from relax_keras.tuning.study_hypermodel import StudyHyperModel
 from relax_keras.tuning.study_oracle import StudyOracle
-from relax_keras.tuning.study_tuner import StudyTuner
+
+POINT = Point("mnist", "flat", 8000, "relax", 1, 1)
 
 
 def build(hp):
@@ -20,12 +24,12 @@ def build(hp):
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
 
 
-@pytest.mark.parametrize("name", sorted(TUNERS))
+@pytest.mark.parametrize("name", sorted(ORACLES))
 def test_every_job_tuner_writes_its_state_whole(tmp_path, name):
     budget = {"max_epochs": 2} if name == "hyperband" else {"max_trials": 2}
-    tuner = TUNERS[name](build, objective="val_loss", directory=str(tmp_path), project_name="job",
-                         overwrite=False, **budget)
-    assert isinstance(tuner, getattr(keras_tuner, TUNERS[name].__name__))
+    oracle = ORACLES[name](objective="val_loss", **budget)
+    tuner = ReLaXTuner(oracle, build, directory=str(tmp_path), project_name="job", overwrite=False)
+    assert isinstance(tuner.oracle, keras_tuner.Oracle)
     tuner.save()
     files = sorted((tmp_path / "job").glob("*.json"))
     saved = {path: path.read_text() for path in files}
@@ -39,7 +43,8 @@ def test_every_job_tuner_writes_its_state_whole(tmp_path, name):
 
 
 def test_the_study_tuner_writes_its_state_whole(tmp_path):
-    tuner = StudyTuner(StudyOracle(["a"], [0.01], [0], higher_is_better=True), {}, 10, 1, "f",
+    tuner = ReLaXTuner(StudyOracle([POINT.key], [0.01], [0], higher_is_better=True),
+                       StudyHyperModel({POINT.key: POINT}, 10, 1, "f"),
                        directory=str(tmp_path), project_name="study")
     with mock.patch("relax_keras._files.os.replace", side_effect=KeyboardInterrupt):
         with pytest.raises(KeyboardInterrupt):

@@ -5,3 +5,4 @@ from relax_keras._extras import require
 require("keras_tuner", "relax_keras.tuning")
 
 from relax_keras.tuning.hypermodel import ReLaXHyperModel
+from relax_keras.tuning.engine import ReLaXTuner

@@ -3,7 +3,7 @@ done.
 
 KerasTuner marks a trial whose `run_trial` raises as INVALID and goes on, so a missing
 data file or a full disk used every trial up for good: the job "finished" with nothing
-trained, and a rerun after fixing the cause trained nothing either. Here such a trial
+trained, and a rerun after fixing the cause trained nothing either. Here (`engine.ReLaXTuner`) such a trial
 raises `keras_tuner.errors.FatalError` instead: the search stops, the trial stays
 unfinished (as after a kill), and rerunning the same command retries it. A point the
 budget cannot hold (`keras_tuner.errors.FailedTrialError`) stays skipped.
@@ -23,13 +23,3 @@ def stop_the_search(trial, error):
         f"Trial {trial.trial_id} failed for a cause outside the model ({type(error).__name__}: "
         f"{error}). The search stopped; fix the cause and rerun the same command to retry it.")
 
-
-class OutsideFailuresStop:
-    """Mixin for a `keras_tuner.Tuner` subclass: a trial failing with `OSError` (data
-    files, the disk, permissions) stops the search (`stop_the_search`)."""
-
-    def run_trial(self, trial, *args, **kwargs):
-        try:
-            return super().run_trial(trial, *args, **kwargs)
-        except OSError as error:
-            raise stop_the_search(trial, error) from error

@@ -75,3 +75,16 @@ class ReLaXHyperModel(keras_tuner.HyperModel):
             learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log", default=2e-3),
         )
         return self.task.build_relax(self.encoding, **arguments)
+
+    def describe(self, hp):
+        """The search's settings, for the trial's record."""
+        return {"task": self.task.name, "encoding": self.encoding, "budget": self.param_budget,
+                "depth": self.depth}
+
+    def fit(self, hp, model, *args, trial_directory=None, **kwargs):
+        """`model.fit(*args, **kwargs)` (the trial's folder is not needed)."""
+        return model.fit(*args, **kwargs)
+
+    def outcome(self, model, history):
+        """The trial's per-epoch logs, for its record."""
+        return {"history": {name: [float(value) for value in values] for name, values in history.history.items()}}

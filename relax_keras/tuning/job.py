@@ -2,7 +2,7 @@
 
 Resuming: the tuner reloads its oracle from `directory` (`overwrite=False`), so a
 rerun continues a killed job and completed trials are neither lost nor rerun; the
-search's state files are written whole (`atomic_state.WholeTunerState`), so a kill never cuts one.
+search's state files are written whole, so a kill never cuts one (`engine.ReLaXTuner`).
 
 Distributing: KerasTuner's own mode. Start the same job in several processes with
 `KERASTUNER_ORACLE_IP`, `KERASTUNER_ORACLE_PORT` and `KERASTUNER_TUNER_ID` set
@@ -13,45 +13,28 @@ the chief hands out trials and the workers run them.
 import keras
 import keras_tuner
 
-from relax_keras.tuning.atomic_state import WholeTunerState
-from relax_keras.tuning.failures import OutsideFailuresStop
+from relax_keras.tuning.engine import ReLaXTuner
 from relax_keras.tuning.hypermodel import ReLaXHyperModel
 from relax_keras._validation import one_of
 
-class RandomSearch(OutsideFailuresStop, WholeTunerState, keras_tuner.RandomSearch):
-    """`keras_tuner.RandomSearch`: state files written whole, outside failures stop it."""
-
-
-class BayesianOptimization(OutsideFailuresStop, WholeTunerState, keras_tuner.BayesianOptimization):
-    """`keras_tuner.BayesianOptimization`: state files written whole, outside failures stop it."""
-
-
-class Hyperband(OutsideFailuresStop, WholeTunerState, keras_tuner.Hyperband):
-    """`keras_tuner.Hyperband`: state files written whole, outside failures stop it."""
-
-
-TUNERS = {"random": RandomSearch, "bayesian": BayesianOptimization, "hyperband": Hyperband}
+ORACLES = {"random": keras_tuner.oracles.RandomSearchOracle,
+           "bayesian": keras_tuner.oracles.BayesianOptimizationOracle,
+           "hyperband": keras_tuner.oracles.HyperbandOracle}
 
 
 def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, seed,
                distribution_strategy=None):
-    """Returns the KerasTuner tuner of a job, minimizing validation loss.
+    """Returns the `ReLaXTuner` of a job with the oracle named `tuner`, minimizing
+    validation loss.
 
     The oracle's seed is `seed + 1`: KerasTuner reads a seed of 0 as "no seed" and
     draws one at random, and every seed here, 0 included, must fix the search.
     """
-    tuner_class = TUNERS[one_of("tuner", tuner, TUNERS)]
+    oracle_class = ORACLES[one_of("tuner", tuner, ORACLES)]
     budget = {"max_epochs": epochs} if tuner == "hyperband" else {"max_trials": max_trials}
-    return tuner_class(
-        hypermodel,
-        objective="val_loss",
-        directory=directory,
-        project_name=project_name,
-        seed=seed + 1,
-        overwrite=False,
-        distribution_strategy=distribution_strategy,
-        **budget,
-    )
+    oracle = oracle_class(objective="val_loss", seed=seed + 1, **budget)
+    return ReLaXTuner(oracle, hypermodel, directory=directory, project_name=project_name,
+                      overwrite=False, distribution_strategy=distribution_strategy)
 
 
 def run_job(task, param_budget, train, validation, tuner="random", max_trials=10, epochs=3,

@@ -3,7 +3,8 @@
 `run_study(spec)` trains every point of the spec's grid (and its Keras baselines) at
 each budget: learning rates chosen on the validation split with the first seed, then
 the other seeds at the chosen rate (`StudyOracle`), every trial trained with a cosine
-schedule and paired seeds (`StudyTuner`). Rerunning it resumes; starting the same
+schedule and paired seeds (`StudyHyperModel`), all run by `engine.ReLaXTuner`, the
+tuner of `tune` too. Rerunning it resumes; starting the same
 command with KerasTuner's `KERASTUNER_*` variables spreads it over a chief and workers.
 When the search ends, the chief (or the only process) writes `results.csv` and
 `curves.csv` to the spec's output folder.
@@ -29,8 +30,9 @@ from relax_keras.tuning.fingerprint import semantics_fingerprint
 from relax_keras.tuning.settings_guard import describe_differences
 from relax_keras.tuning.study_grid import grid_points
 from relax_keras.tuning.study_oracle import StudyOracle
-from relax_keras.tuning.study_tuner import RECORD
-from relax_keras.tuning.study_tuner import StudyTuner
+from relax_keras.tuning.engine import RECORD
+from relax_keras.tuning.engine import ReLaXTuner
+from relax_keras.tuning.study_hypermodel import StudyHyperModel
 
 RESULT_FIELDS = [
     "trial_id", "task", "encoding", "budget", "model", "family", "weight_sets", "repeats",
@@ -69,8 +71,9 @@ def run_study(spec, verbose=1):
     task = tasks.get(spec.task)
     oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better,
                          chosen_rates=spec.chosen_rates, extends_rates=spec.extends_rates)
-    tuner = StudyTuner(oracle, points, spec.steps, spec.evaluations, fingerprint, spec.sources,
-                       directory=spec.directory, project_name=spec.name)
+    hypermodel = StudyHyperModel(points, spec.steps, spec.evaluations, fingerprint, spec.sources)
+    tuner = ReLaXTuner(oracle, hypermodel, keep_weights=False, directory=spec.directory,
+                       project_name=spec.name)
     tuner.search(verbose=verbose)
     if os.environ.get("KERASTUNER_TUNER_ID", "chief") != "chief":
         return None
