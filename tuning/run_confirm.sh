@@ -14,6 +14,7 @@ specs=(confirm_mnist_flat confirm_mnist_rows confirm_shakespeare
        confirm_mnist_flat_1x confirm_mnist_rows_1x confirm_shakespeare_1x)
 if [ "${1:-}" = "--sync" ]; then
   for name in "${specs[@]}"; do
+    if [ -f "tuning/studies/$name.tar.gz" ]; then continue; fi  # ended and archived here
     for folder in "tuning/studies/$name" "tuning/results/confirm/$name"; do
       if [ -d "$worktree/$folder" ]; then mkdir -p "$folder"; cp -r "$worktree/$folder/." "$folder/"; fi
     done
@@ -26,7 +27,9 @@ if [ "$(git -C "$worktree" rev-parse HEAD)" != "$(git rev-parse "$commit^{commit
   exit 1
 fi
 for name in "${specs[@]}"; do  # what earlier sessions committed; the worktree's own newer files stay
-  if [ -d "tuning/studies/$name" ]; then
+  if [ -f "tuning/studies/$name.tar.gz" ] && [ ! -d "$worktree/tuning/studies/$name" ]; then
+    mkdir -p "$worktree/tuning/studies"; tar -xzf "tuning/studies/$name.tar.gz" -C "$worktree/tuning/studies"
+  elif [ -d "tuning/studies/$name" ]; then
     mkdir -p "$worktree/tuning/studies/$name"; cp -rn "tuning/studies/$name/." "$worktree/tuning/studies/$name/"
   fi
 done
