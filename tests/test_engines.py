@@ -178,3 +178,48 @@ def test_the_derivative_from_the_stored_state_is_the_recomputed_one_bit_for_bit(
         recomputed = gradients()
     for a, b in zip(from_state, recomputed):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("groups", [2, 3])
+@pytest.mark.parametrize("static_batch", [True, False])
+@pytest.mark.parametrize("return_sequences", [True, False])
+@pytest.mark.parametrize("injection", ["every", "first"])
+def test_the_batch_run_as_independent_chains_gives_the_same_gradients(monkeypatch, groups, static_batch,
+                                                                      return_sequences, injection):
+    """The fused engine runs the batch as one chain of steps per core (`batch_groups`);
+    uneven parts (71 rows in 2 or 3) and a batch size unknown when traced included."""
+    from relax_keras.layers import _fused
+
+    monkeypatch.setattr(_fused, "batch_groups", lambda state: groups)
+    kwargs = dict(weight_sets=2, repeats=2, input_injection=injection, return_sequences=return_sequences,
+                  bias_initializer="random_normal")
+    inputs = np.random.default_rng(groups).standard_normal((71, 4, 5)).astype("float32")
+    fused, scanned = ReLaXBlock(6, engine="fused", **kwargs), ReLaXBlock(6, engine="scan", **kwargs)
+    fused(inputs), scanned(inputs)
+    scanned.set_weights(fused.get_weights())
+    signature = [tf.TensorSpec((71 if static_batch else None, 4, 5))]
+
+    def run(block):
+        @tf.function(input_signature=signature)
+        def step(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(tf.sin(block(x, training=True)))
+            return loss, tape.gradient(loss, block.trainable_weights)
+
+        return step(tf.constant(inputs))
+
+    (loss, gradients), (expected_loss, expected_gradients) = run(fused), run(scanned)
+    np.testing.assert_allclose(loss, expected_loss, rtol=1e-5)
+    for weight, gradient, expected in zip(fused.trainable_weights, gradients, expected_gradients):
+        np.testing.assert_allclose(gradient, expected, rtol=1e-4, atol=1e-4, err_msg=weight.path)
+
+
+def test_the_batch_is_split_only_into_parts_of_at_least_32_rows():
+    from relax_keras.layers import _fused
+
+    cores = min(len(__import__("os").sched_getaffinity(0)), _fused.MOST_GROUPS)
+    assert _fused.batch_groups(tf.zeros((40, 6))) == 1
+    assert _fused.batch_groups(tf.zeros((256, 6))) == max(1, min(cores, 8))
+    parts = _fused.split_batch(tf.reshape(tf.range(71 * 2), (71, 2)), 3, 0)
+    assert [p.shape[0] for p in parts] == [23, 24, 24]
+    np.testing.assert_array_equal(tf.concat(parts, 0), tf.reshape(tf.range(71 * 2), (71, 2)))
