@@ -1,15 +1,19 @@
-"""Training step time of the zoo's models against a Keras model of the same parameter
+"""Training step time of the zoo's models against Keras models of the same parameter
 count, in one process: the Tiny Shakespeare model (deep transition: L_W * L_T switched
-steps per character) against the SimpleRNN of the 250k family, and the MNIST flat-image
-model against a Dense stack sized to its parameter count.
+steps per character) against the SimpleRNN of the 250k family and against the same
+model built from the naive cell (`keras.layers.RNN(SwitchCell(...))` over each
+character's embedding repeated once per switched step, every L_W * L_T-th state kept),
+and the MNIST flat-image model against a Dense stack sized to its parameter count.
 
 The models train on random batches of the recipes' shapes (Shakespeare 64 x 100
 characters, MNIST 128 images), with the compile settings of their constructors (Keras's
-defaults: no XLA on a CPU). Each pair is warmed up, then timed interleaved; the median
-of the runs is kept. Every row names the CPU, its flags, the versions and the commit.
+defaults: no XLA on a CPU). Each group is warmed up, then timed interleaved in `--runs`
+repeats; each ratio is the median of the repeats' ratios (the other's time over the
+ReLaX-Net's), with the smallest and largest. Every row names the CPU, its flags, the
+versions and the commit.
 
 Usage:
-    python benchmarks/zoo_speed.py --output benchmarks/results/zoo_speed.csv --label after
+    python -m benchmarks.zoo_speed --output benchmarks/results/zoo_speed.csv --label after
 """
 
 import argparse
@@ -18,12 +22,34 @@ import os
 import pathlib
 import time
 
-FIELDS = ["label", "model", "implementation", "params", "batch", "step_ms", "ratio_vs_keras",
-          "threads", "cpu", "tensorflow", "keras", "relax_keras", "commit"]
+FIELDS = ["label", "model", "implementation", "params", "batch", "runs", "step_ms", "ratio", "ratio_min",
+          "ratio_max", "threads", "cpu", "tensorflow", "keras", "relax_keras", "commit"]
 
 
-def pairs():
-    """Yields `(name, relax model, Keras model, inputs, targets)` for each zoo model."""
+def naive_twin(relax):
+    """The zoo's character model `relax` rebuilt from the naive cell: same embedding,
+    the same switched steps per character through `RNN(SwitchCell)`, same head."""
+    import keras
+
+    from relax_keras import SwitchCell
+
+    block = relax.get_layer("relax_block")
+    embedding = next(layer for layer in relax.layers if isinstance(layer, keras.layers.Embedding))
+    steps = block.steps_per_input
+    tokens = keras.Input((None,), dtype="int32")
+    x = keras.layers.Embedding(embedding.input_dim, embedding.output_dim)(tokens)
+    x = keras.layers.Lambda(lambda t: keras.ops.repeat(t, steps, axis=1))(x)
+    x = keras.layers.RNN(SwitchCell(block.units, block.weight_sets, block.repeats, schedule=block.schedule),
+                         return_sequences=True)(x)
+    x = keras.layers.Lambda(lambda t: t[:, steps - 1 :: steps])(x)
+    outputs = keras.layers.Dense(relax.output_shape[-1])(x)
+    model = keras.Model(tokens, outputs, name="naive_switch_cell")
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def groups():
+    """Yields `(name, {implementation: model}, inputs, targets)`, the ReLaX-Net first."""
     import numpy as np
 
     from relax_keras import tasks
@@ -31,23 +57,22 @@ def pairs():
     from relax_keras.zoo.presets import PRESETS
 
     rng = np.random.default_rng(0)
-    relax = zoo.shakespeare_relax(**PRESETS["tiny_shakespeare"]["config"])
-    keras_model = zoo.from_preset("shakespeare_simple_rnn")
+    relax = zoo.shakespeare_relax(**PRESETS["relax_2x2_tiny_shakespeare"]["config"])
     tokens = rng.integers(0, relax.output_shape[-1], (64, 101))
-    yield "tiny_shakespeare", relax, keras_model, tokens[:, :-1], tokens[:, 1:]
-    relax = zoo.image_relax(**{**PRESETS["mnist"]["config"], "augmentation": 0.0})  # the network alone
-    keras_model = tasks.get("mnist").build_baseline("dense", relax.count_params(), encoding="flat")
+    yield ("tiny_shakespeare", {"relax": relax, "simple_rnn": zoo.from_preset("shakespeare_simple_rnn"),
+                                "naive": naive_twin(relax)}, tokens[:, :-1], tokens[:, 1:])
+    relax = zoo.image_relax(**{**PRESETS["relax_2x2_mnist_flat"]["config"], "augmentation": 0.0})  # the network alone
+    dense = tasks.get("mnist").build_baseline("dense", relax.count_params(), encoding="flat")
     images = rng.random((128, 28, 28, 1)).astype("float32")
-    yield "mnist", relax, keras_model, images, rng.integers(0, 10, 128)
+    yield "mnist", {"relax": relax, "dense": dense}, images, rng.integers(0, 10, 128)
 
 
 def measure(runs, steps):
-    """Returns one row per model: its median training step time."""
+    """Returns one row per model: its median training step time and its ratio."""
     import numpy as np
 
     rows = []
-    for name, relax, keras_model, inputs, targets in pairs():
-        models = {"relax": relax, "keras": keras_model}
+    for name, models, inputs, targets in groups():
         for model in models.values():
             for _ in range(3):  # warm-up: tracing, allocation
                 model.train_on_batch(inputs, targets)
@@ -58,12 +83,15 @@ def measure(runs, steps):
                 for _ in range(steps):
                     model.train_on_batch(inputs, targets)
                 times[key].append((time.perf_counter() - start) / steps)
-        medians = {key: float(np.median(value)) for key, value in times.items()}
+        times = {key: np.array(value) for key, value in times.items()}
         for key, model in models.items():
+            ratios = times[key] / times["relax"]
             rows.append({
-                "model": name, "implementation": model.name, "params": model.count_params(),
-                "batch": len(inputs), "step_ms": round(1e3 * medians[key], 2),
-                "ratio_vs_keras": round(medians["keras"] / medians["relax"], 3) if key == "relax" else "",
+                "model": name, "implementation": key, "params": model.count_params(), "batch": len(inputs),
+                "runs": runs, "step_ms": round(1e3 * float(np.median(times[key])), 2),
+                **({} if key == "relax" else {"ratio": round(float(np.median(ratios)), 3),
+                                               "ratio_min": round(float(ratios.min()), 3),
+                                               "ratio_max": round(float(ratios.max()), 3)}),
             })
     return rows
 
