@@ -1,6 +1,7 @@
 """The study: its oracle, paired seeds, the semantics fingerprint, resume and distribution."""
 
 import csv
+import dataclasses
 import json
 import os
 import pathlib
@@ -173,31 +174,38 @@ def test_a_rerun_with_other_settings_or_semantics_is_refused(tmp_path, shared_da
     spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data))
     fingerprint, _ = semantics_fingerprint()
     project = tmp_path / "runs" / "tiny"
-    study.check_guard(project, spec, fingerprint)
-    study.check_guard(project, StudySpec.from_file(tiny_spec(tmp_path, shared_data, output="elsewhere")), fingerprint)
+    recipe = lambda: "r1"
+    assert study.check_guard(project, spec, fingerprint, recipe) == "r1"
+    study.check_guard(project, StudySpec.from_file(tiny_spec(tmp_path, shared_data, output="elsewhere")), fingerprint,
+                      recipe)
     with pytest.raises(ValueError, match=r"other settings \(steps: now 40, recorded 20\)"):
-        study.check_guard(project, StudySpec.from_file(tiny_spec(tmp_path, shared_data, steps=40)), fingerprint)
+        study.check_guard(project, StudySpec.from_file(tiny_spec(tmp_path, shared_data, steps=40)), fingerprint,
+                          recipe)
     with pytest.raises(ValueError, match="other model semantics .* this code: 0123456789"):
-        study.check_guard(project, spec, "0123456789")
+        study.check_guard(project, spec, "0123456789", recipe)
+    with pytest.raises(ValueError, match=r"another recipe \(data order, .* recipe fingerprint r1, now r2"):
+        study.check_guard(project, spec, fingerprint, lambda: "r2")
 
 
 def test_a_study_started_before_a_spec_field_existed_resumes(tmp_path, shared_data):
     spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data))
     fingerprint, _ = semantics_fingerprint()
     project = tmp_path / "runs" / "tiny"
-    study.check_guard(project, spec, fingerprint)
+    study.check_guard(project, spec, fingerprint, lambda: "r1")
     guard = json.loads((project / study.GUARD).read_text())
-    del guard["spec"]["extends_rates"]  # as a study started by an older version recorded it
+    del guard["spec"]["extends_rates"], guard["recipe"]  # as a study started by an older version recorded it
     (project / study.GUARD).write_text(json.dumps(guard))
-    study.check_guard(project, spec, fingerprint)
+    assert study.check_guard(project, spec, fingerprint, lambda: "r2") == ""  # goes on without a recipe
 
 
-def test_results_of_other_semantics_are_never_appended_to(tmp_path):
+def test_results_of_other_semantics_or_recipes_are_never_appended_to(tmp_path):
     table = tmp_path / "results.csv"
     table.write_text("trial_id,fingerprint\n00,aaaaaaaaaa\n")
     study.check_results(table, "aaaaaaaaaa")
-    with pytest.raises(ValueError, match=r"other model semantics \(fingerprints \['aaaaaaaaaa'\], this code: bbbbbbbbbb\)"):
+    with pytest.raises(ValueError, match=r"another model semantics \(fingerprints \['aaaaaaaaaa'\], this code: 'bbbbbbbbbb'\)"):
         study.check_results(table, "bbbbbbbbbb")
+    with pytest.raises(ValueError, match=r"another recipe \(recipes \[''\], this code: 'r1'\)"):
+        study.check_results(table, "aaaaaaaaaa", recipe="r1")
 
 
 @pytest.mark.parametrize("fields, message", [
@@ -225,6 +233,23 @@ def test_a_follow_up_names_only_points_of_its_grid(tmp_path, shared_data):
     spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data, chosen_rates={"mnist/flat/8000/relax/4x4": 0.01}))
     with pytest.raises(ValueError, match=r"names points \['mnist/flat/8000/relax/4x4'\] that are not in its grid"):
         study.study_points(spec)
+
+
+def test_the_recipe_fingerprint_moves_with_the_data_order_the_optimizer_and_the_sizing(tmp_path, shared_data):
+    from relax_keras.tuning.recipe import recipe_fingerprint
+
+    spec = StudySpec.from_file(tiny_spec(tmp_path, shared_data))
+
+    def recipe(steps=20, seeds=(0, 1), learning_rates=(0.003, 0.01), budget=8000):
+        points = study.study_points(dataclasses.replace(spec, budgets=(budget,)))
+        hypermodel = StudyHyperModel(points, steps, 2, "f", spec.sources)
+        return recipe_fingerprint(hypermodel, list(learning_rates), list(seeds))
+
+    digest, parts = recipe()
+    assert recipe()[0] == digest  # deterministic
+    assert parts["first batch, seed 0"] != parts["first batch, seed 1"]
+    for changed in (dict(seeds=(2, 1)), dict(steps=40), dict(learning_rates=(0.01,)), dict(budget=9000)):
+        assert recipe(**changed)[0] != digest, changed
 
 
 STUDY_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("study_*.json"))
@@ -280,6 +305,8 @@ def test_study_resumes_after_a_kill_and_runs_every_trial_once(tmp_path, shared_d
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     rows = results(tmp_path)
     assert len(rows) == EXPECTED_TRIALS and all(row["status"] == "ok" for row in rows)
+    recorded = json.loads((tmp_path / "runs" / "tiny" / study.GUARD).read_text())["recipe"]
+    assert len(recorded) == 10 and {row["recipe"] for row in rows} == {recorded}  # the killed run's trials too
     assert len({(r["model"], r["weight_sets"], r["repeats"], r["seed"], r["stage"], r["learning_rate"]) for r in rows}) == EXPECTED_TRIALS
     # the ended study, archived into one file, resumes from it and trains nothing again
     archived = subprocess.run(study_command(spec) + ["--archive"], env=ENVIRONMENT, capture_output=True,
@@ -351,7 +378,10 @@ def test_a_study_never_writes_over_another_studys_results(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_study_whose_data_is_missing_stops_and_trains_every_trial_on_rerun(tmp_path, shared_data, capsys):
+def test_a_study_whose_data_is_missing_fails_before_any_work_and_trains_every_trial_on_rerun(tmp_path, shared_data,
+                                                                                          capsys):
+    """The data are read first for the recipe's fingerprint; a trial failing outside the
+    model later stops the search as `tune`'s do (one engine, `test_tuning`)."""
     from relax_keras.cli import main
 
     empty = tmp_path / "empty"
@@ -359,8 +389,8 @@ def test_a_study_whose_data_is_missing_stops_and_trains_every_trial_on_rerun(tmp
     spec = tiny_spec(tmp_path, shared_data, sources={"local_dir": str(empty)}, depths=[1], weight_sets=[1],
                      repeats=[1])  # one point: 2 rates on seed 0, then seed 1
     assert main(["study", "--spec", str(spec), "--verbose", "0"]) == 2
-    assert "failed for a cause outside the model" in capsys.readouterr().err
-    assert not (tmp_path / "results" / "results.csv").exists()
+    assert f"error: No mnist files in the given local_dir {empty}" in capsys.readouterr().err
+    assert not (tmp_path / "results").exists() and not (tmp_path / "runs" / "tiny").exists()
     assert main(["study", "--spec", str(spec), "--verbose", "0", "--local-dir", str(shared_data / "mnist")]) == 0
     rows = results(tmp_path)
     assert len(rows) == 3 and all(row["status"] == "ok" for row in rows)

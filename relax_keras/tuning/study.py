@@ -27,6 +27,7 @@ from relax_keras._files import read_json_object
 from relax_keras._files import write_atomically
 from relax_keras.tuning import records
 from relax_keras.tuning.fingerprint import semantics_fingerprint
+from relax_keras.tuning.recipe import recipe_fingerprint
 from relax_keras.tuning.settings_guard import describe_differences
 from relax_keras.tuning.study_grid import grid_points
 from relax_keras.tuning.study_oracle import StudyOracle
@@ -37,7 +38,7 @@ from relax_keras.tuning.study_hypermodel import StudyHyperModel
 RESULT_FIELDS = [
     "trial_id", "task", "encoding", "budget", "model", "family", "weight_sets", "repeats",
     "depth", "stage", "learning_rate", "seed", "params", "steps", "val_metric", "status",
-    "seconds", "fingerprint", "relax_keras", "commit", "tensorflow", "keras", "cpu",
+    "seconds", "fingerprint", "recipe", "relax_keras", "commit", "tensorflow", "keras", "cpu",
 ]
 GUARD = "study.json"
 OWNER = "study_name.json"  # beside results.csv: the study that wrote them
@@ -65,13 +66,14 @@ def run_study(spec, verbose=1):
     fingerprint, _ = semantics_fingerprint()
     project = pathlib.Path(spec.directory) / spec.name
     records.restore(project)  # an archived study resumes from its archive
-    check_guard(project, spec, fingerprint)
-    check_results(pathlib.Path(spec.output) / "results.csv", fingerprint, spec.name)
     points = study_points(spec)
+    hypermodel = StudyHyperModel(points, spec.steps, spec.evaluations, fingerprint, spec.sources)
+    hypermodel.recipe = check_guard(project, spec, fingerprint, lambda: recipe_fingerprint(
+        hypermodel, spec.learning_rates, spec.seeds, spec.chosen_rates)[0])
+    check_results(pathlib.Path(spec.output) / "results.csv", fingerprint, spec.name, hypermodel.recipe)
     task = tasks.get(spec.task)
     oracle = StudyOracle(list(points), spec.learning_rates, spec.seeds, task.higher_is_better,
                          chosen_rates=spec.chosen_rates, extends_rates=spec.extends_rates)
-    hypermodel = StudyHyperModel(points, spec.steps, spec.evaluations, fingerprint, spec.sources)
     tuner = ReLaXTuner(oracle, hypermodel, keep_weights=False, directory=spec.directory,
                        project_name=spec.name)
     tuner.search(verbose=verbose)
@@ -80,8 +82,10 @@ def run_study(spec, verbose=1):
     return collect(project, pathlib.Path(spec.output), list(points))
 
 
-def check_guard(project, spec, fingerprint):
-    """Writes the project's spec and fingerprint, or refuses a rerun that differs."""
+def check_guard(project, spec, fingerprint, recipe):
+    """Writes the project's spec, semantics fingerprint and recipe fingerprint (`recipe()`,
+    computed here), or refuses a rerun that differs; returns the recipe fingerprint (`""`
+    for a study started before recipes were fingerprinted, which goes on without one)."""
     guard = project / GUARD
     if guard.exists():
         recorded = json.loads(guard.read_text())
@@ -97,14 +101,26 @@ def check_guard(project, spec, fingerprint):
                 f"The study {project} was started by code with other model semantics "
                 f"(fingerprint {recorded['fingerprint']}, this code: {fingerprint}); its trials "
                 "cannot be mixed with new ones. Give the new study another `name` and `output`.")
-        return
+        if "recipe" not in recorded:
+            return ""
+        digest = recipe()
+        if digest != recorded["recipe"]:
+            raise ValueError(
+                f"The study {project} was started with another recipe (data order, optimizer, sizing "
+                f"or scoring: recipe fingerprint {recorded['recipe']}, now {digest}; see "
+                "`relax_keras.tuning.recipe`); its trials cannot be mixed with new ones. Give the new "
+                "study another `name` and `output`.")
+        return recorded["recipe"]
+    digest = recipe()
     project.mkdir(parents=True, exist_ok=True)
-    write_atomically(guard, json.dumps({"spec": spec.to_dict(), "fingerprint": fingerprint}, indent=1))
+    write_atomically(guard, json.dumps({"spec": spec.to_dict(), "fingerprint": fingerprint, "recipe": digest},
+                                       indent=1))
+    return digest
 
 
-def check_results(path, fingerprint, name=None):
+def check_results(path, fingerprint, name=None, recipe=""):
     """Refuses to write over results of another study (`name`, recorded beside them in
-    `OWNER`) or made by code with other model semantics."""
+    `OWNER`), or made by code with other model semantics or with another recipe."""
     owner = path.with_name(OWNER)
     if name is not None and owner.exists():
         recorded = read_json_object(owner).get("study")
@@ -114,11 +130,13 @@ def check_results(path, fingerprint, name=None):
     if not path.exists():
         return
     with open(path) as file:
-        recorded = {row["fingerprint"] for row in csv.DictReader(file)}
-    if recorded - {fingerprint}:
-        raise ValueError(
-            f"{path} holds results of other model semantics (fingerprints {sorted(recorded)}, this "
-            f"code: {fingerprint}); a table never mixes them. Write this study to another `output`.")
+        rows = list(csv.DictReader(file))
+    for field, value, what in (("fingerprint", fingerprint, "model semantics"), ("recipe", recipe, "recipe")):
+        recorded = {row.get(field) or "" for row in rows}
+        if recorded - {value}:
+            raise ValueError(
+                f"{path} holds results of another {what} ({field}s {sorted(recorded)}, this code: "
+                f"{value!r}); a table never mixes them. Write this study to another `output`.")
 
 
 def collect(project, output, point_order):

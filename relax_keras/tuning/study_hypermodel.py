@@ -43,36 +43,46 @@ class StudyHyperModel(keras_tuner.HyperModel):
         evaluations: int, validation scores per trial (the curve's length).
         fingerprint: str, the model-semantics fingerprint recorded with each trial.
         sources: dict of data-source options (`local_dir`, `data_dir`, `source`).
+        recipe: str, the recipe's fingerprint recorded with each trial
+            (`relax_keras.tuning.recipe`). Default: `""`.
     """
 
-    def __init__(self, points, steps, evaluations, fingerprint, sources=None):
+    def __init__(self, points, steps, evaluations, fingerprint, sources=None, recipe=""):
         super().__init__(name="study")
         self.points, self.steps, self.evaluations = points, steps, evaluations
-        self.fingerprint, self.sources = fingerprint, sources or {}
+        self.fingerprint, self.sources, self.recipe = fingerprint, sources or {}, recipe
 
     @functools.lru_cache(maxsize=None)
     def evaluation_dataset(self, task_name, split):
         return tasks.get(task_name).dataset(split, scoring=True, sources=self.sources)
 
+    def task_of(self, point):
+        """The task of the point named `point`."""
+        return tasks.get(self.points[point].task)
+
+    def training_data(self, task, seed):
+        """The endless training batches of a trial with `seed`, shuffled by it."""
+        return task.dataset("train", seed=seed, shuffle=True, repeat=True, sources=self.sources)
+
     def describe(self, hp):
         point = self.points[hp["point"]]
         return {**point.__dict__, "depth": point.depth, "family": point.family, "steps": self.steps,
-                "fingerprint": self.fingerprint}
+                "fingerprint": self.fingerprint, "recipe": self.recipe}
 
     def build(self, hp):
         point = self.points[hp["point"]]
         keras.utils.set_random_seed(hp["seed"])
         schedule = keras.optimizers.schedules.CosineDecay(hp["learning_rate"], self.steps)
-        return tasks.get(point.task).build(point.model, point.encoding, point.weight_sets or None,
-                                           point.repeats or None, point.budget, schedule)
+        return self.task_of(hp["point"]).build(point.model, point.encoding, point.weight_sets or None,
+                                               point.repeats or None, point.budget, schedule)
 
     def fit(self, hp, model, *args, trial_directory, callbacks=(), **kwargs):
-        task = tasks.get(self.points[hp["point"]].task)
+        task = self.task_of(hp["point"])
         curve = ValidationCurve(task, self.evaluation_dataset(task.name, task.selection_split))
         history = model.fit(
-            task.dataset("train", seed=hp["seed"], shuffle=True, repeat=True, sources=self.sources),
-            epochs=self.evaluations, steps_per_epoch=self.steps // self.evaluations,
-            callbacks=[curve, *callbacks], verbose=0, shuffle=False)  # the dataset shuffles itself, by the seed
+            self.training_data(task, hp["seed"]), epochs=self.evaluations,
+            steps_per_epoch=self.steps // self.evaluations, callbacks=[curve, *callbacks], verbose=0,
+            shuffle=False)  # the dataset shuffles itself, by the seed
         test_metric = task.score(model, self.evaluation_dataset(task.name, task.test_split))
         write_atomically(os.path.join(trial_directory, SEALED_TEST), json.dumps({"test_metric": test_metric}))
         return {"val_metric": history.history["val_metric"][-1]}

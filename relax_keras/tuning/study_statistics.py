@@ -25,16 +25,13 @@ BASELINES = ("simple_rnn", "gru", "lstm", "dense")
 
 def read_rows(paths):
     """Reads the rows of several `results.csv` files (each row's `study`: the name of
-    its folder); refuses to mix fingerprints, or training lengths within one task and
+    its folder); refuses to mix fingerprints or recipes, or training lengths within one task and
     encoding (its points are compared with each other)."""
     rows = []
     for path in paths:
         with open(path) as file:
             rows += [{**row, "study": path.parent.name} for row in csv.DictReader(file)]
-    fingerprints = {row["fingerprint"] for row in rows}
-    if len(fingerprints) > 1:
-        raise ValueError(f"The tables {[str(p) for p in paths]} mix model semantics "
-                         f"(fingerprints {sorted(fingerprints)}); report them apart.")
+    check_one_recipe(rows, f"The tables {[str(p) for p in paths]}", "report them apart")
     lengths = collections.defaultdict(set)
     for row in rows:
         lengths[(row["task"], row["encoding"])].add(row.get("steps"))
@@ -235,14 +232,20 @@ class LengthCheck:
         return abs(self.longer_metric - self.metric) < CONVERGENCE_TOLERANCE[metric]
 
 
+def check_one_recipe(rows, what, remedy):
+    """Refuses `rows` of several model semantics (`fingerprint`) or recipes (`recipe`; a
+    row written before recipes were fingerprinted has none)."""
+    for field, meaning in (("fingerprint", "model semantics"), ("recipe", "recipes")):
+        values = {row.get(field) or "" for row in rows}
+        if len(values) > 1:
+            raise ValueError(f"{what} mix {meaning} ({field}s {sorted(values)}); {remedy}.")
+
+
 def length_checks(rows, longer_rows):
     """Pairs every completed run of `longer_rows` with the run of `rows` of the same
     point, learning rate and seed; returns a list of `LengthCheck`. Refuses to pair
     runs of different model semantics."""
-    fingerprints = {row["fingerprint"] for row in [*rows, *longer_rows]}
-    if len(fingerprints) > 1:
-        raise ValueError(f"The longer runs and the study's runs are of different model semantics "
-                         f"(fingerprints {sorted(fingerprints)}); they cannot be compared.")
+    check_one_recipe([*rows, *longer_rows], "The longer runs and the study's runs", "they cannot be compared")
     key = lambda row: (point_of(row), float(row["learning_rate"]), int(row["seed"]))
     study = {key(row): row for row in rows if row["status"] == "ok"}
     checks = []
