@@ -6,11 +6,13 @@ checkout's, and times, alternating between them in `--runs` repeats:
   with a gradient tape; inputs `(T, B, N)`, a cyclic schedule), and
 - `train_step`: `train_on_batch` of `Input (T, 96) -> ReLaXBlock -> Dense(10)` (Keras
   defaults), traced once with each engine,
-plus SimpleRNN and the naive `RNN(SwitchCell)` for the train step. Each ratio is the
+plus SimpleRNN and the naive `RNN(SwitchCell)` for the train step; with `--zoo`, the
+train step of the zoo's Tiny Shakespeare model too (against its naive-cell twin and the
+SimpleRNN of its budget, `benchmarks/zoo_speed.py`). Each ratio is the
 median of the repeats' ratios (before's time / after's), with the smallest and largest.
 Rows are appended to `--output` with the CPU, its flags and the versions.
 
-    python -m benchmarks.engine_ab --before HEAD~1 --weight-sets 4 16 \\
+    python -m benchmarks.engine_ab --before HEAD~1 --weight-sets 4 16 --zoo \\
         --output benchmarks/results/issue35/engine_ab.csv
 """
 
@@ -27,6 +29,11 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FUSED = "relax_keras/layers/_fused.py"
+FIELDS = ["model", "units", "length", "batch_size", "weight_sets", "runs", "steps", "before",
+          "recurrence_ms_before", "recurrence_ms_after", "recurrence_before_over_after",
+          "step_ms_before", "step_ms_after", "step_ms_simple_rnn", "step_ms_naive", "step_before_over_after",
+          "step_simple_rnn_over_after", "step_naive_over_after", "step_simple_rnn_over_before",
+          "commit", "cpu", "relax_keras", "tensorflow", "keras"]
 
 
 def engine_at(ref):
@@ -65,18 +72,39 @@ def recurrence_step(engine, units, length, batch, weight_sets):
     return lambda: [g.numpy() for g in step()]
 
 
-def train_step(engine, units, length, batch, weight_sets, implementation="relax"):
+def layer_model(units, length, batch, weight_sets, implementation="relax"):
+    """The benchmark's model and a random batch of its inputs and targets."""
     import keras
 
-    import relax_keras.layers
     from benchmarks.layer_speed import build_model
 
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((batch, length, 96)).astype("float32")
-    y = rng.integers(0, 10, batch)
     keras.utils.set_random_seed(0)
     model = build_model(implementation, "sequence", units, length, weight_sets, 1)
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model, rng.standard_normal((batch, length, 96)).astype("float32"), rng.integers(0, 10, batch)
+
+
+def zoo_model(implementation="relax"):
+    """The zoo's Tiny Shakespeare model (or its naive-cell twin, or the SimpleRNN of its
+    budget) and a random batch of the recipe's shape (64 x 100 characters)."""
+    from benchmarks.zoo_speed import naive_twin
+    from relax_keras import zoo
+    from relax_keras.zoo.presets import PRESETS
+
+    relax = zoo.shakespeare_relax(**PRESETS["relax_2x2_tiny_shakespeare"]["config"])
+    model = {"relax": lambda: relax, "naive": lambda: naive_twin(relax),
+             "simple_rnn": lambda: zoo.from_preset("shakespeare_simple_rnn")}[implementation]()
+    tokens = np.random.default_rng(0).integers(0, relax.output_shape[-1], (64, 101))
+    return model, tokens[:, :-1], tokens[:, 1:]
+
+
+def train_step(engine, made):
+    """`train_on_batch` of the model `made` (model, inputs, targets), traced with `engine`
+    (`None`: the checkout's)."""
+    import relax_keras.layers
+
+    model, x, y = made
     checkout = relax_keras.layers._fused
     sys.modules["relax_keras.layers._fused"] = relax_keras.layers._fused = engine or checkout
     try:
@@ -108,11 +136,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="the git ref whose engine is compared")
     parser.add_argument("--units", type=int, nargs="+", default=[128])
-    parser.add_argument("--weight-sets", type=int, nargs="+", default=[4, 16])
+    parser.add_argument("--weight-sets", type=int, nargs="*", default=[4, 16])
     parser.add_argument("--length", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--zoo", action="store_true", help="the zoo's Tiny Shakespeare model too")
     parser.add_argument("--output", required=True)
     args = parser.parse_args()
 
@@ -122,32 +151,36 @@ def main():
     before = engine_at(args.before)
     output = pathlib.Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    for units in args.units:
-        for weight_sets in args.weight_sets:
-            shape = (units, args.length, args.batch_size, weight_sets)
+    shapes = [(units, args.length, args.batch_size, weight_sets)
+              for units in args.units for weight_sets in args.weight_sets]
+    for shape in shapes + (["zoo"] if args.zoo else []):
+        row = {"model": "layer" if shape != "zoo" else "tiny_shakespeare_zoo", "runs": args.runs,
+               "steps": args.steps, "before": args.before}
+        if shape != "zoo":
+            units, length, batch, weight_sets = shape
+            row.update(units=units, length=length, batch_size=batch, weight_sets=weight_sets)
             recurrence = timed({"before": recurrence_step(before, *shape), "after": recurrence_step(after, *shape)},
                                args.runs, args.steps)
-            step = timed({"before": train_step(before, *shape), "after": train_step(None, *shape),
-                          "simple_rnn": train_step(None, *shape, "simple_rnn"),
-                          "naive": train_step(None, *shape, "naive")}, args.runs, args.steps)
-            row = {"units": units, "length": args.length, "batch_size": args.batch_size,
-                   "weight_sets": weight_sets, "runs": args.runs, "steps": args.steps, "before": args.before,
-                   "recurrence_ms_before": round(1e3 * np.median(recurrence["before"]), 3),
-                   "recurrence_ms_after": round(1e3 * np.median(recurrence["after"]), 3),
-                   "recurrence_before_over_after": spread(recurrence["before"] / recurrence["after"]),
-                   **{f"step_ms_{name}": round(1e3 * np.median(values), 3) for name, values in step.items()},
-                   "step_before_over_after": spread(step["before"] / step["after"]),
-                   "step_simple_rnn_over_after": spread(step["simple_rnn"] / step["after"]),
-                   "step_naive_over_after": spread(step["naive"] / step["after"]),
-                   "step_simple_rnn_over_before": spread(step["simple_rnn"] / step["before"]),
-                   **provenance()}
-            print(row, flush=True)
-            new_file = not output.exists()
-            with open(output, "a", newline="") as file:
-                writer = csv.DictWriter(file, list(row), lineterminator="\n")
-                if new_file:
-                    writer.writeheader()
-                writer.writerow(row)
+            row.update({"recurrence_ms_before": round(1e3 * np.median(recurrence["before"]), 3),
+                        "recurrence_ms_after": round(1e3 * np.median(recurrence["after"]), 3),
+                        "recurrence_before_over_after": spread(recurrence["before"] / recurrence["after"])})
+        make = (lambda *kind: layer_model(*shape, *kind)) if shape != "zoo" else zoo_model
+        step = timed({"before": train_step(before, make()), "after": train_step(None, make()),
+                      "simple_rnn": train_step(None, make("simple_rnn")),
+                      "naive": train_step(None, make("naive"))}, args.runs, args.steps)
+        row.update({**{f"step_ms_{name}": round(1e3 * np.median(values), 3) for name, values in step.items()},
+                    "step_before_over_after": spread(step["before"] / step["after"]),
+                    "step_simple_rnn_over_after": spread(step["simple_rnn"] / step["after"]),
+                    "step_naive_over_after": spread(step["naive"] / step["after"]),
+                    "step_simple_rnn_over_before": spread(step["simple_rnn"] / step["before"]),
+                    **provenance()})
+        print(row, flush=True)
+        new_file = not output.exists()
+        with open(output, "a", newline="") as file:
+            writer = csv.DictWriter(file, FIELDS, lineterminator="\n")
+            if new_file:
+                writer.writeheader()
+            writer.writerow(row)
 
 
 if __name__ == "__main__":
