@@ -41,6 +41,15 @@ def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_
     assert not (run_dir / ".lock").exists()  # a finished run leaves no lock file
 
 
+def test_weight_decay_trains_with_adamw_and_a_cosine_schedule(mnist_train_args, tmp_path):
+    assert main(mnist_train_args + ["--weight-decay", "0.05", "--cosine-decay", "--learning-rate", "0.01"]) == 0
+    optimizer = keras.saving.load_model(tmp_path / "run" / "model.keras").optimizer
+    assert isinstance(optimizer, keras.optimizers.AdamW) and optimizer.weight_decay == pytest.approx(0.05)
+    assert optimizer.clipnorm == 1.0 and float(optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)  # decayed
+    config = json.loads((tmp_path / "run" / "run_config.json").read_text())
+    assert config["weight_decay"] == 0.05
+
+
 def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_path, monkeypatch):
     run_dir = tmp_path / "run"
     original = keras.callbacks.TensorBoard.on_epoch_end

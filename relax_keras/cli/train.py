@@ -21,6 +21,8 @@ def add_parser(subparsers):
     parser.add_argument("--learning-rate", type=arguments.positive_float, help="default: the zoo model's")
     parser.add_argument("--cosine-decay", action="store_true",
                         help="decay the learning rate to 0 over the run (cosine)")
+    parser.add_argument("--weight-decay", type=arguments.positive_float,
+                        help="decoupled weight decay of every weight (AdamW's; default: none)")
     parser.add_argument("--policy", choices=POLICIES, default="float32", help="mixed precision")
     parser.add_argument("--jit", action="store_true", help="compile training steps with XLA")
     parser.add_argument("--output", required=True, help="the run directory")

@@ -128,12 +128,15 @@ def fit(args, model, train, validation, path, tensorboard=True):
     unfinished, its last good epoch backed up) when the loss becomes NaN or infinite."""
     optimizer = model.optimizer
     steps = args.steps_per_epoch or int(train.cardinality())
-    if args.cosine_decay:
-        optimizer = keras.optimizers.Adam(
-            keras.optimizers.schedules.CosineDecay(
-                float(optimizer.learning_rate.numpy()), args.epochs * steps),
-            clipnorm=optimizer.clipnorm,
-        )
+    if args.cosine_decay or args.weight_decay:
+        learning_rate = float(optimizer.learning_rate.numpy())
+        if args.cosine_decay:
+            learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, args.epochs * steps)
+        if args.weight_decay:
+            optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=args.weight_decay,
+                                               clipnorm=optimizer.clipnorm)
+        else:
+            optimizer = keras.optimizers.Adam(learning_rate, clipnorm=optimizer.clipnorm)
     model.compile(optimizer=optimizer, loss=model.loss, metrics=["accuracy"], jit_compile=args.jit)
     finished_epochs = restore(model, path / "backup")
     keep_finished_epochs(path / "history.csv", finished_epochs)
