@@ -32,6 +32,7 @@ def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_
     assert any((run_dir / "logs").rglob("events.out.tfevents.*"))
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["params"] == 784 * 8 + 8 + 2 * (64 + 8) + 90
+    assert set(metrics["provenance"]) >= {"commit", "cpu", "relax_keras", "tensorflow", "keras"}
     assert 0.0 <= metrics["metrics"]["validation"]["accuracy"] <= 1.0
     before = (run_dir / "model.keras").read_bytes()
     with pytest.raises(SystemExit, match="holds a finished run; pass --overwrite"):

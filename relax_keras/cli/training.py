@@ -9,6 +9,7 @@ import time
 
 import keras
 
+from relax_keras._provenance import provenance
 from relax_keras.cli.epoch_backup import EpochBackup
 from relax_keras.cli.epoch_backup import restore
 from relax_keras.cli.epoch_backup import saved_size
@@ -207,6 +208,7 @@ def finish(args, model, path, settings, test=None, figure=True):
         "train_seconds": round(seconds, 1),
         "machine": machine(),
         "keras": keras.__version__,
+        "provenance": provenance(),  # the commit, the CPU and the versions that made it
         "settings": settings,
     }
     if figure:
