@@ -52,6 +52,11 @@ class StudyHyperModel(keras_tuner.HyperModel):
         self.points, self.steps, self.evaluations = points, steps, evaluations
         self.fingerprint, self.sources, self.recipe = fingerprint, sources or {}, recipe
 
+    @property
+    def steps_per_epoch(self):
+        """Training steps between two validation scores."""
+        return self.steps // self.evaluations
+
     @functools.lru_cache(maxsize=None)
     def evaluation_dataset(self, task_name, split):
         return tasks.get(task_name).dataset(split, scoring=True, sources=self.sources)
@@ -81,7 +86,7 @@ class StudyHyperModel(keras_tuner.HyperModel):
         curve = ValidationCurve(task, self.evaluation_dataset(task.name, task.selection_split))
         history = model.fit(
             self.training_data(task, hp["seed"]), epochs=self.evaluations,
-            steps_per_epoch=self.steps // self.evaluations, callbacks=[curve, *callbacks], verbose=0,
+            steps_per_epoch=self.steps_per_epoch, callbacks=[curve, *callbacks], verbose=0,
             shuffle=False)  # the dataset shuffles itself, by the seed
         test_metric = task.score(model, self.evaluation_dataset(task.name, task.test_split))
         write_atomically(os.path.join(trial_directory, SEALED_TEST), json.dumps({"test_metric": test_metric}))
@@ -90,6 +95,5 @@ class StudyHyperModel(keras_tuner.HyperModel):
     def outcome(self, model, result):
         """The last validation score and the curve: `(step, metric)` after each epoch."""
         scores = model.history.history["val_metric"]
-        steps_per_epoch = self.steps // self.evaluations
         return {"val_metric": result["val_metric"],
-                "curve": [((epoch + 1) * steps_per_epoch, score) for epoch, score in enumerate(scores)]}
+                "curve": [((epoch + 1) * self.steps_per_epoch, score) for epoch, score in enumerate(scores)]}
