@@ -2,7 +2,8 @@
 # The confirmatory study (tuning/results/confirm/PLAN.md), run from the commit that
 # pre-registered it (tuning/results/confirm/COMMIT) in a worktree of its own beside this
 # checkout, so that later changes of the package cannot touch it. Rerun to resume: the
-# trial records committed here are copied into the worktree first.
+# trial records committed here are copied into the worktree first; an ended (archived)
+# study is not run again.
 #   bash tuning/run_confirm.sh           # run (or resume) the specs in the plan's order
 #   bash tuning/run_confirm.sh --sync    # copy the worktree's records and results back here
 set -euo pipefail
@@ -26,12 +27,13 @@ if [ "$(git -C "$worktree" rev-parse HEAD)" != "$(git rev-parse "$commit^{commit
   echo "The worktree $worktree is not at the pre-registered commit $commit." >&2
   exit 1
 fi
+unended=()
 for name in "${specs[@]}"; do  # what earlier sessions committed; the worktree's own newer files stay
-  if [ -f "tuning/studies/$name.tar.gz" ] && [ ! -d "$worktree/tuning/studies/$name" ]; then
-    mkdir -p "$worktree/tuning/studies"; tar -xzf "tuning/studies/$name.tar.gz" -C "$worktree/tuning/studies"
-  elif [ -d "tuning/studies/$name" ]; then
+  if [ -f "tuning/studies/$name.tar.gz" ]; then continue; fi  # ended: its results are committed
+  unended+=("tuning/specs/$name.json")
+  if [ -d "tuning/studies/$name" ]; then
     mkdir -p "$worktree/tuning/studies/$name"; cp -rn "tuning/studies/$name/." "$worktree/tuning/studies/$name/"
   fi
 done
 cd "$worktree"
-bash tuning/run_studies.sh $(printf "tuning/specs/%s.json " "${specs[@]}")
+bash tuning/run_studies.sh "${unended[@]}"
