@@ -35,7 +35,7 @@ LEAST_ROWS_PER_GROUP = 32
 
 def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs,
                         inputs=None, bias=None, schedule=None, unroll=False):
-    """Runs `h[k+1] = activation(h[k] @ bank[s(k)] + bias[s(k)] + inputs[k])` over the
+    """Runs `h[k+1] = activation(h[k] @ bank[s(k)] + inputs[k] + bias[s(k)])` over the
     steps `k`, where `s(k) = weight_sets[k]`.
 
     Args:
@@ -254,10 +254,8 @@ def loop(step, carry, steps, per_iteration):
 
 
 def step_addition(inputs, bias, weight_sets, schedule, steps):
-    """Returns `(k, position, z) -> z + bias[s(k)] + inputs[k]`, with the terms given;
-    with a `schedule`, each set's bias is picked when the graph is built. The bias is
-    added first, as a `BiasAdd`, which grappler's remapper fuses into the product
-    before it (one `_FusedMatMul` a step)."""
+    """Returns `(k, position, z) -> z + inputs[k] + bias[s(k)]`, with the terms given;
+    with a `schedule`, each set's bias is picked when the graph is built."""
     if inputs is None:
         add_input = lambda k, z: z
     elif inputs.shape.rank == 3:
@@ -268,9 +266,9 @@ def step_addition(inputs, bias, weight_sets, schedule, steps):
     if bias is None:
         return lambda k, position, z: add_input(k, z)
     if schedule is None:
-        return lambda k, position, z: add_input(k, tf.nn.bias_add(z, tf.gather(bias, weight_sets[k])))
+        return lambda k, position, z: add_input(k, z) + tf.gather(bias, weight_sets[k])
     biases = tf.unstack(bias)
-    return lambda k, position, z: add_input(k, tf.nn.bias_add(z, biases[schedule[position]]))
+    return lambda k, position, z: add_input(k, z) + biases[schedule[position]]
 
 
 def step_multiply(bank, weight_sets, schedule):
