@@ -1,5 +1,7 @@
 """The confirmatory study's analysis on made-up rows (the real verdict waits for the study)."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -52,3 +54,28 @@ def test_length_sensitivity_flag():
     assert confirmatory.length_sensitive(HYPOTHESES[0], same, longer) is False
     assert confirmatory.length_sensitive(HYPOTHESES[0], halved, longer) is True
     assert confirmatory.length_sensitive(HYPOTHESES[0], {}, longer) is None
+
+
+def test_the_test_split_is_read_once_from_the_sealed_records(tmp_path):
+    rows = [{**row, "study": "confirm_shakespeare", "trial_id": f"{i:02d}", "learning_rate": "0.01"}
+            for i, row in enumerate(rows_for({"H1": 0.02}))]
+    for row in rows:
+        sealed = tmp_path / row["study"] / f"trial_{row['trial_id']}" / "sealed_test.json"
+        sealed.parent.mkdir(parents=True)
+        sealed.write_text(json.dumps({"test_metric": float(row["val_metric"]) + 0.1}))
+    path = tmp_path / "test.csv"
+    readings = confirmatory.read_test_once(rows, tmp_path, path)
+    validation = confirmatory.metrics_by_seed(rows)
+    test = confirmatory.metrics_by_seed(readings, "test_metric")
+    assert test.keys() == validation.keys()
+    assert all(test[p][s] == pytest.approx(validation[p][s] + 0.1) for p in test for s in test[p])
+    sealed.write_text(json.dumps({"test_metric": 9.0}))  # a later reading takes the first one's figures
+    assert confirmatory.read_test_once(rows, tmp_path, path) == readings
+
+
+def test_the_test_split_waits_for_every_spec(tmp_path):
+    for spec in {h.spec for h in HYPOTHESES}:
+        (tmp_path / spec).mkdir()
+        (tmp_path / spec / "results.csv").write_text("")
+    with pytest.raises(SystemExit, match="confirm_shakespeare_1x"):
+        confirmatory.main([str(tmp_path), "--test"])

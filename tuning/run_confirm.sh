@@ -5,7 +5,7 @@
 # trial records committed here are copied into the worktree first; an ended (archived)
 # study is not run again.
 #   bash tuning/run_confirm.sh           # run (or resume) the specs in the plan's order
-#   bash tuning/run_confirm.sh --sync    # copy the worktree's records and results back here
+#   bash tuning/run_confirm.sh --sync    # copy the worktree's records, archives and results back here
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$PWD
@@ -16,6 +16,9 @@ specs=(confirm_mnist_flat confirm_mnist_rows confirm_shakespeare
 if [ "${1:-}" = "--sync" ]; then
   for name in "${specs[@]}"; do
     if [ -f "tuning/studies/$name.tar.gz" ]; then continue; fi  # ended and archived here
+    if [ -f "$worktree/tuning/studies/$name.tar.gz" ]; then  # ended there: its archive holds every record
+      cp "$worktree/tuning/studies/$name.tar.gz" tuning/studies/ && rm -rf "tuning/studies/$name"
+    fi
     for folder in "tuning/studies/$name" "tuning/results/confirm/$name"; do
       if [ -d "$worktree/$folder" ]; then mkdir -p "$folder"; cp -r "$worktree/$folder/." "$folder/"; fi
     done
@@ -29,7 +32,9 @@ if [ "$(git -C "$worktree" rev-parse HEAD)" != "$(git rev-parse "$commit^{commit
 fi
 unended=()
 for name in "${specs[@]}"; do  # what earlier sessions committed; the worktree's own newer files stay
-  if [ -f "tuning/studies/$name.tar.gz" ]; then continue; fi  # ended: its results are committed
+  if [ -f "tuning/studies/$name.tar.gz" ] || [ -f "$worktree/tuning/studies/$name.tar.gz" ]; then
+    continue  # ended: archived (and synced here, or to be)
+  fi
   unended+=("tuning/specs/$name.json")
   if [ -d "tuning/studies/$name" ]; then
     mkdir -p "$worktree/tuning/studies/$name"; cp -rn "tuning/studies/$name/." "$worktree/tuning/studies/$name/"

@@ -1,23 +1,30 @@
 """The confirmatory study's analysis, as its pre-registration fixes it
 (`tuning/results/confirm/PLAN.md`): six paired two-sided t-tests on the validation
 split, Holm's step-down correction at 0.05, a verdict per hypothesis, and the
-length-sensitivity flag from the paired 1x / 2x seeds.
+length-sensitivity flag from the paired 1x / 2x seeds; with `--test`, once every spec
+has ended, the same tests on the test split, read once from the trials' sealed records
+into `test.csv`.
 
-    python -m relax_keras.tuning.confirmatory tuning/results/confirm   # the markdown table
+    python -m relax_keras.tuning.confirmatory tuning/results/confirm          # validation
+    python -m relax_keras.tuning.confirmatory tuning/results/confirm --test   # and test
 """
 
+import argparse
 import collections
+import csv
 import math
 import pathlib
-import sys
 
 import numpy as np
 from scipy import stats
 
+from relax_keras.tuning import records
 from relax_keras.tuning.study_statistics import interval_half_width
 from relax_keras.tuning.study_statistics import read_rows
 
 ALPHA = 0.05
+TEST_FIELDS = ("task", "encoding", "budget", "model", "weight_sets", "repeats", "learning_rate", "seed",
+               "status", "test_metric")
 # a point: (task, encoding, budget, model, L_W, L_T); the Keras baselines have L_W = L_T = 0
 Hypothesis = collections.namedtuple("Hypothesis", "id spec a b higher_is_better exploratory_effect")
 HYPOTHESES = (
@@ -36,15 +43,31 @@ HYPOTHESES = (
 )
 
 
-def metrics_by_seed(rows):
-    """`{point: {seed: validation metric}}` over the completed trials."""
+def metrics_by_seed(rows, metric="val_metric"):
+    """`{point: {seed: metric}}` over the completed trials."""
     table = collections.defaultdict(dict)
     for row in rows:
         if row["status"] == "ok":
             point = (row["task"], row["encoding"], int(row["budget"]), row["model"],
                      int(row["weight_sets"] or 0), int(row["repeats"] or 0))
-            table[point][int(row["seed"])] = float(row["val_metric"])
+            table[point][int(row["seed"])] = float(row[metric])
     return table
+
+
+def read_test_once(rows, studies, path):
+    """Returns the test figures of the completed trials in `rows` as rows of `path`
+    (`test.csv`): read from the trials' sealed records the first time, and from `path`
+    ever after, so that the test split is read once."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        readings = [{**{f: row[f] for f in TEST_FIELDS[:-1]}, "test_metric": records.sealed_test_metric(studies, row)}
+                    for row in rows if row["status"] == "ok"]
+        with open(path, "w", newline="") as file:
+            writer = csv.DictWriter(file, TEST_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(readings)
+    with open(path) as file:
+        return list(csv.DictReader(file))
 
 
 def differences(table, hypothesis):
@@ -113,17 +136,31 @@ def markdown(results):
     return "\n".join(lines)
 
 
-def main(folder):
-    folder = pathlib.Path(folder)
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default="tuning/results/confirm", type=pathlib.Path)
+    parser.add_argument("--studies", default="tuning/studies", type=pathlib.Path,
+                        help="where the studies' records (folders or archives) are")
+    parser.add_argument("--test", action="store_true",
+                        help="also the test split, read once (every spec must have ended)")
+    args = parser.parse_args(argv)
     specs = sorted({h.spec for h in HYPOTHESES})
-    missing = [s for s in specs if not (folder / s / "results.csv").is_file()]
+    shorter_specs = [f"{s}_1x" for s in specs]
+    needed = specs + shorter_specs if args.test else specs
+    missing = [s for s in needed if not (args.folder / s / "results.csv").is_file()]
     if missing:
-        raise SystemExit(f"The study has not ended: no results for {missing} in {folder}.")
-    table = metrics_by_seed(read_rows([folder / s / "results.csv" for s in specs]))
-    shorter = [folder / f"{s}_1x" / "results.csv" for s in specs]
+        raise SystemExit(f"The study has not ended: no results for {missing} in {args.folder}.")
+    rows = read_rows([args.folder / s / "results.csv" for s in specs])
+    table = metrics_by_seed(rows)
+    shorter = [args.folder / s / "results.csv" for s in shorter_specs]
     shorter_table = metrics_by_seed(read_rows(shorter)) if all(p.is_file() for p in shorter) else None
+    print("Validation split (the verdict):\n")
     print(markdown(verdicts(table, table if shorter_table else None, shorter_table)))
+    if args.test:
+        readings = read_test_once(rows, args.studies, args.folder / "test.csv")
+        print(f"\nTest split (read once, {args.folder / 'test.csv'}):\n")
+        print(markdown(verdicts(metrics_by_seed(readings, "test_metric"))))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tuning/results/confirm")
+    main()

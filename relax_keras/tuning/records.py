@@ -112,6 +112,13 @@ def members(source):
         return {member.name: bundle.extractfile(member).read() for member in bundle if member.isfile()}
 
 
+def sealed_test_metric(studies, row):
+    """Returns the sealed test figure of the trial of `row`, a `results.csv` row whose
+    `study` names its study's folder (or archive) under `studies`."""
+    sealed = read_text(pathlib.Path(studies) / row["study"], f"trial_{row['trial_id']}/sealed_test.json")
+    return json.loads(sealed)["test_metric"]
+
+
 def read_text(project, relative):
     """Returns the text of `relative` (e.g. `trial_00/sealed_test.json`) in the study
     `project`, read from its folder or, once archived, from its archive."""

@@ -11,7 +11,6 @@ the study in those files is computed here. Run from the repository's root:
 import argparse
 import collections
 import csv
-import json
 import pathlib
 import sys
 
@@ -553,8 +552,7 @@ def final_test(rows, chosen, path, studies):
     out = []
     for row in rows:
         if row["status"] == "ok" and wanted.get(st.point_of(row)) == float(row["learning_rate"]):
-            sealed = records.read_text(studies / row["study"], f"trial_{row['trial_id']}/sealed_test.json")
-            out.append({**{f: row[f] for f in fields}, "test_metric": json.loads(sealed)["test_metric"]})
+            out.append({**{f: row[f] for f in fields}, "test_metric": records.sealed_test_metric(studies, row)})
     with open(path, "w", newline="") as file:
         writer = csv.DictWriter(file, fields + ["test_metric"], lineterminator="\n")
         writer.writeheader()
