@@ -31,7 +31,7 @@ setup(
         # scikit-learn for its BayesianOptimization; SciPy for the study's statistics
         "tuning": TUNING,
         "plots": PLOTS,  # learning curves, study figures, TensorBoard logs of `train`
-        "test": DATA + TUNING + PLOTS + ["pytest", "hypothesis"],
+        "test": DATA + TUNING + PLOTS + ["pytest", "pytest-xdist", "hypothesis"],
     },
     entry_points={"console_scripts": ["relax-keras=relax_keras.cli:main"]},
 )

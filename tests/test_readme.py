@@ -3,7 +3,7 @@
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-TEST_COMMAND = 'pip install ".[test]" && pytest -q'
+TEST_COMMAND = 'pip install ".[test]" && pytest -q -n auto'
 
 
 def readme_commands():
