@@ -1,12 +1,23 @@
 """Writing files so that an interrupt never leaves half of one; reading the package's
 own records back with a clear error when one is damaged."""
 
+import csv
 import errno
+import io
 import json
 import os
 import pathlib
 import resource
 import shutil
+
+
+def csv_text(fields, rows):
+    """The CSV text of `rows` (dicts) under the header `fields`."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def write_atomically(path, text):

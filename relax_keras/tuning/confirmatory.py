@@ -18,6 +18,8 @@ import pathlib
 import numpy as np
 from scipy import stats
 
+from relax_keras._files import csv_text
+from relax_keras._files import write_atomically
 from relax_keras.tuning import records
 from relax_keras.tuning.study_statistics import interval_half_width
 from relax_keras.tuning.study_statistics import read_rows
@@ -62,10 +64,7 @@ def read_test_once(rows, studies, path):
     if not path.is_file():
         readings = [{**{f: row[f] for f in TEST_FIELDS[:-1]}, "test_metric": records.sealed_test_metric(studies, row)}
                     for row in rows if row["status"] == "ok"]
-        with open(path, "w", newline="") as file:
-            writer = csv.DictWriter(file, TEST_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(readings)
+        write_atomically(path, csv_text(TEST_FIELDS, readings))  # never half a reading
     with open(path) as file:
         return list(csv.DictReader(file))
 

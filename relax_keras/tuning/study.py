@@ -23,6 +23,7 @@ import os
 import pathlib
 
 from relax_keras import tasks
+from relax_keras._files import csv_text
 from relax_keras._files import read_json_object
 from relax_keras._files import write_atomically
 from relax_keras.tuning import records
@@ -148,21 +149,11 @@ def collect(project, output, point_order):
     output.mkdir(parents=True, exist_ok=True)
     write_atomically(output / OWNER, json.dumps({"study": project.name}) + "\n")
     rows = [{field: record.get(field, "") for field in RESULT_FIELDS} for record in records]
-    write_atomically(output / "results.csv", _csv_text(RESULT_FIELDS, rows))
+    write_atomically(output / "results.csv", csv_text(RESULT_FIELDS, rows))
     curve_rows = [{"trial_id": r["trial_id"], "step": step, "val_metric": metric}
                   for r in records for step, metric in r.get("curve", [])]
-    write_atomically(output / "curves.csv", _csv_text(["trial_id", "step", "val_metric"], curve_rows))
+    write_atomically(output / "curves.csv", csv_text(["trial_id", "step", "val_metric"], curve_rows))
     return output / "results.csv"
-
-
-def _csv_text(fields, rows):
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 
