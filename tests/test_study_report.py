@@ -6,6 +6,7 @@ import pathlib
 
 import pytest
 
+from relax_keras.tuning import confirmatory
 from relax_keras.tuning import measured
 from relax_keras.tuning import report
 from relax_keras.tuning import study_statistics as st
@@ -41,13 +42,25 @@ def test_the_study_tables_are_computed_from_the_committed_results(study):
 def test_readme_answers_which_weight_sets_and_repeats_first_and_stays_short(study):
     _, _, summaries = study
     readme = ROOT / "README.md"
-    advice = report.advice_lines(summaries)
+    advice = report.advice_lines(summaries, confirmatory.validation_results(ROOT / confirmatory.FOLDER))
     assert report.between(readme, report.ADVICE_BEGIN, report.ADVICE_END) == advice
     assert len(advice) == 2 + 9  # 3 input kinds x 3 budgets
     text = readme.read_text()
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings[0] == "## Which L_W, L_T at my budget?"
     assert len(text.split()) <= README_WORDS
+
+
+def test_the_confirmatory_report_is_computed_from_the_committed_results():
+    folder = ROOT / confirmatory.FOLDER
+    rows, shorter_rows = confirmatory.ended(folder), confirmatory.ended(folder, "_1x")
+    if rows is None:  # before the study's main specs end there is no verdict, and no report claims one
+        assert not (folder / "README.md").exists() and not (folder / "test.csv").exists()
+        return
+    seed_zero = confirmatory.seed_zero_tables(folder.parent, rows, shorter_rows) if shorter_rows else ({}, {})
+    readings = confirmatory.read_test_once(rows, None, folder / "test.csv") if (folder / "test.csv").exists() else None
+    lines = confirmatory.report_lines(rows, shorter_rows, seed_zero, readings)
+    assert (folder / "README.md").read_text() == "\n".join(lines) + "\n"
 
 
 def test_the_figures_info_shows_are_computed_from_the_committed_results(study):

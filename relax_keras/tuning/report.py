@@ -17,6 +17,7 @@ import sys
 import numpy as np
 
 from relax_keras import tasks
+from relax_keras.tuning import confirmatory
 from relax_keras.tuning import measured
 from relax_keras.tuning import records
 from relax_keras.tuning import study_statistics as st
@@ -89,7 +90,8 @@ def main(argv=None):
     verdict = verdict_lines(summaries, test_summaries(here / "test.csv"))
     write_between(here / "README.md", TABLES_BEGIN, TABLES_END, lines)
     write_between(here / "README.md", BEGIN, END, verdict)
-    write_between(args.root / "README.md", ADVICE_BEGIN, ADVICE_END, advice_lines(summaries))
+    confirmed = confirmatory.validation_results(args.root / confirmatory.FOLDER)
+    write_between(args.root / "README.md", ADVICE_BEGIN, ADVICE_END, advice_lines(summaries, confirmed))
     measured.write(summaries, args.root / "relax_keras" / "tuning" / measured.MEASURED.name)
     plot(summaries, here / "families.png")
     plot_against_weight_sets(summaries, here / "weight_sets.png")
@@ -140,26 +142,42 @@ INPUT_KINDS = {  # (task, encoding) -> the input, in a hardware designer's words
 }
 
 
-def advice_lines(summaries):
+def advice_lines(summaries, confirmed=None):
     """README.md's "Which L_W, L_T at my budget?" table: per input kind and budget, the
     ReLaX-Net with the best validation mean, and its paired margin over the best
-    ReLaX-Net of the other kind (switched, L_W >= 2, against unswitched, L_W = 1)."""
-    lines = ["| input | budget | use (L_W, L_T) | validation | margin over the other kind's best | how sure |",
+    ReLaX-Net of the other kind (switched, L_W >= 2, against unswitched, L_W = 1).
+    Where the confirmatory study (`confirmed`: `confirmatory.validation_results`)
+    tested a switched against an unswitched ReLaX-Net, the row is that test's: the
+    better of its two on its fresh seeds, its margin and its Holm-adjusted p."""
+    tested = {}
+    for result in (confirmed or ((), {}))[0]:
+        a, b = result["hypothesis"].a, result["hypothesis"].b
+        if a[3] == b[3] == "relax" and (a[4] == 1) != (b[4] == 1):
+            tested[a[:3]] = (confirmed[1][a], confirmed[1][b], result)
+    lines = ["| input | budget | use (L_W, L_T) | validation | margin over the other kind | how sure |",
              "| --- | --- | --- | --- | --- | --- |"]
     for task_name, encoding in sorted({p[:2] for p in summaries}):
         task = tasks.get(task_name)
         for budget in sorted({p[2] for p in summaries if p[:2] == (task_name, encoding)}):
             here = {p: s for p, s in summaries.items() if p[:4] == (task_name, encoding, budget, "relax")}
-            switched = st.best_of({p: s for p, s in here.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
-            plain = st.best_of({p: s for p, s in here.items() if p[4] == 1}, task_name, encoding, budget, ("relax",))
+            if (task_name, encoding, budget) in tested:
+                switched, plain, result = tested[(task_name, encoding, budget)]
+            else:
+                switched = st.best_of({p: s for p, s in here.items() if p[4] >= 2}, task_name, encoding, budget, ("relax",))
+                plain = st.best_of({p: s for p, s in here.items() if p[4] == 1}, task_name, encoding, budget, ("relax",))
+                result = None
             best, other = (switched, plain) if task.better(switched.mean, plain.mean) else (plain, switched)
             mean, half, n = st.paired_difference(best, other, task.higher_is_better)
             scale, digits = (100, 2) if task.metric == "accuracy" else (1, 4)
-            sure = "clear" if mean - half > 0 else "noise"
+            if result is None:
+                sure = f"{'clear' if mean - half > 0 else 'noise'} (n={n}, best of {len(here)})"
+            else:
+                sure = (f"{'clear' if result['p_holm'] < ALPHA else 'noise'} ({result['hypothesis'].id}: "
+                        f"n={n}, Holm p={result['p_holm']:.2g})")
             lines.append(
                 f"| {INPUT_KINDS[(task_name, encoding)]} | {budget:,} | {best.point[4:]} | "
                 f"{summary_cell(best, task.metric)} | {mean * scale:+.{digits}f} ± {half * scale:.{digits}f} "
-                f"vs {other.point[4:]} | {sure} (n={n}, best of {len(here)}) |")
+                f"vs {other.point[4:]} | {sure} |")
     return lines
 
 
@@ -278,8 +296,6 @@ def multiplicity_lines(summaries, tested=None):
     of them, on validation and on test."""
     from scipy import stats
 
-    from relax_keras.tuning.confirmatory import holm
-
     pairs = {(a.point, b.point): (a, b) for task_name, encoding in sorted({p[:2] for p in summaries})
              for _, _, a, b in st.every_claim(summaries, task_name, encoding)}
     lines = []
@@ -291,7 +307,7 @@ def multiplicity_lines(summaries, tested=None):
         for a, b in found:
             seeds = sorted(set(a.by_seed) & set(b.by_seed))
             p_values.append(float(stats.ttest_rel([a.by_seed[x] for x in seeds], [b.by_seed[x] for x in seeds]).pvalue))
-        adjusted = holm(p_values)
+        adjusted = confirmatory.holm(p_values)
         survivors = [f"{a.point[0]} {a.point[1]} {a.point[2]:,}: {model_name(a)} vs {model_name(b)}"
                      for (a, b), q in zip(found, adjusted) if q < ALPHA]
         lines.append(f"- {split}: {sum(p < ALPHA for p in p_values)} of {len(found)} distinct comparisons "
