@@ -3,6 +3,7 @@
 
 import csv
 import pathlib
+import subprocess
 
 import pytest
 
@@ -27,7 +28,8 @@ def study():
 def test_the_study_summary_is_computed_from_the_committed_results(study):
     _, _, summaries = study
     block = report.between(RESULTS / "README.md", report.BEGIN, report.END)
-    assert block == report.verdict_lines(summaries, report.test_summaries(RESULTS / "test.csv"))
+    readings = report.read_readings(RESULTS / report.READINGS)
+    assert block == report.verdict_lines(summaries, report.test_summaries(RESULTS / "test.csv"), readings)
     assert any(line.startswith("- validation: ") and "after Holm's correction" in line for line in block)
     assert "MNIST flat" in "\n".join(block)
 
@@ -86,3 +88,24 @@ def test_the_test_readings_are_recomputed_from_the_archived_records(study, tmp_p
     assert (tmp_path / "test.csv").read_text() == (RESULTS / "test.csv").read_text()
     assert not [path for path in (ROOT / report.STUDIES).iterdir() if path.is_dir()
                 and not path.name.startswith("confirm_")]  # every ended study is archived
+
+
+def git(*args):
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_every_reading_of_the_test_split_is_listed_with_its_commit():
+    if not (ROOT / ".git").exists() or git("rev-parse", "--is-shallow-repository").strip() != "false":
+        pytest.skip("not a full git checkout: the history of tuning/results/test.csv is not at hand")
+    added, commit = set(), None  # (commit, task, encoding) of every commit that added test figures
+    for line in git("log", "--format=COMMIT %H", "-p", "--follow", "--", "tuning/results/test.csv").splitlines():
+        if line.startswith("COMMIT "):
+            commit = line.split()[1]
+        elif line.startswith("+") and not line.startswith(("+++", "+task,")):
+            added.add((commit, *line[1:].split(",")[:2]))
+    readings = report.read_readings(RESULTS / report.READINGS)
+    listed = {(r["commit"], r["task"], r["encoding"]) for r in readings if r["task"] != "zoo"}
+    assert {(c[:7], task, encoding) for c, task, encoding in added} == listed
+    assert len(listed) == len([r for r in readings if r["task"] != "zoo"])  # none twice
+    for reading in readings:  # the zoo's readings name real commits too
+        assert git("cat-file", "-t", reading["commit"]).strip() == "commit"

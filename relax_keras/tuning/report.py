@@ -32,13 +32,7 @@ TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is 
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
 VERDICT_DEPTHS = (4, 8)
 ALPHA = 0.05
-# when the test split of the chosen configurations was read
-TEST_READINGS = ("MNIST flat: seeds 0-2 once, then seeds 3 and 4 once their follow-up had run; "
-                 "MNIST rows: depth 4 once, after its follow-ups, depths 1 and 2 once, when "
-                 "their study had ended, once more when its rate-grid extension's follow-ups had ended, and depth 8 once, "
-                 "after its follow-ups; Tiny Shakespeare: depth 4 once, after its seeds follow-up, and "
-                 "depths 1 and 2 (with the smallest LSTM's new rate) once, when their study had ended, "
-                 "then the seeds 3 and 4 of their follow-up once they had run, and depth 8 once, after its follow-ups")
+READINGS = "test_readings.csv"  # every reading of the test split, and what was decided after it
 
 
 def fmt(value, metric, sign=False):
@@ -87,7 +81,7 @@ def main(argv=None):
     if args.final_test:
         final_test(rows, chosen, here / "test.csv", args.root / STUDIES)
     lines += check_lines(here, rows, summaries)
-    verdict = verdict_lines(summaries, test_summaries(here / "test.csv"))
+    verdict = verdict_lines(summaries, test_summaries(here / "test.csv"), read_readings(here / READINGS))
     write_between(here / "README.md", TABLES_BEGIN, TABLES_END, lines)
     write_between(here / "README.md", BEGIN, END, verdict)
     confirmed = confirmatory.validation_results(args.root / confirmatory.FOLDER)
@@ -209,7 +203,8 @@ def header(rows, results, curves):
         "(the `*_moved` follow-ups); where a claim's paired interval over seeds 0-2 included 0 on validation, "
         "seeds 3 and 4 for both of its models at their rates (the `*_seeds` follow-ups, written by "
         f"`tools/follow_ups.py seeds` from the validation tables); test split read for the "
-        f"chosen configurations only ({TEST_READINGS}); a seed fixes the initial "
+        f"chosen configurations only ({reading_counts(read_readings(results[0].parents[1] / READINGS))} in all); "
+        "a seed fixes the initial "
         "weights and the order of the training batches (paired seeds); MNIST: train = first 50,000 training images, validation = the next 5,000, "
         "test = the last 5,000 (the official test files are not at hand); Tiny Shakespeare: tfds's "
         "90/5/5 splits, scored with 100 characters of unscored context.",
@@ -274,15 +269,16 @@ def task_section(summaries, task_name, encoding, chosen):
     return lines + [""]
 
 
-def verdict_lines(summaries, tested=None):
+def verdict_lines(summaries, tested=None, readings=()):
     """README.md's summary: per task, budget and depth (4 and 8), how the best balanced
     ReLaX-Net compares with both ends, and the best ReLaX-Net with the best Keras
     baseline (paired 95% intervals over seeds); with `tested` (`test_summaries`), the
-    same comparisons of the same configurations, chosen on validation, on the test split."""
+    same comparisons of the same configurations, chosen on validation, on the test split
+    (`readings`: `read_readings`, counted)."""
     lines = multiplicity_lines(summaries, tested) + comparison_table(summaries, summaries)
     if tested:
-        lines += ["", "The same configurations (chosen on validation) on the test split, read at the end "
-                  f"({TEST_READINGS}; n/a until then):", ""]
+        lines += ["", "The same configurations (chosen on validation) on the test split, read "
+                  f"{reading_counts(readings)} in all (every reading below the tables; n/a until then):", ""]
         lines += comparison_table(summaries, tested)
     return lines + ["", "Differences: mean over paired seeds ± 95% interval, positive = the first "
                     "better (accuracy points, or nats/char for Tiny Shakespeare); 'better' / 'worse' "
@@ -378,9 +374,10 @@ def test_section(path):
     for row in rows:
         groups[tuple(row[k] for k in ("task", "encoding", "budget", "model", "weight_sets", "repeats"))].append(
             float(row["test_metric"]))
+    readings = read_readings(path.with_name(READINGS))
     lines = ["## Test split of the configurations chosen on validation", "",
-             f"Read by `report.py --final-test` ({TEST_READINGS}). The choice of configurations reads "
-             "validation only.", "",
+             f"Read by `report.py --final-test`, {reading_counts(readings)} in all (every reading "
+             "below). The choice of configurations reads validation only.", "",
              "| task | encoding | budget | model | L_W | L_T | test mean ± 95% | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (task_name, encoding, budget, model, w, r), values in sorted(groups.items()):
@@ -388,6 +385,39 @@ def test_section(path):
         lines.append(f"| {task_name} | {encoding} | {int(budget):,} | {model} | {w if w != '0' else ''} | "
                      f"{r if r != '0' else ''} | {np.mean(values) * scale:.{digits}f} ± "
                      f"{st.interval_half_width(values) * scale:.{digits}f} | {len(values)} |")
+    return lines + [""] + readings_lines(readings)
+
+
+def read_readings(path):
+    """The rows of `test_readings.csv`: every reading of the test split (commit, date,
+    task, encoding, what was read, what was decided after it); `[]` without the file."""
+    if not path.is_file():
+        return []
+    with open(path) as file:
+        return list(csv.DictReader(file))
+
+
+def reading_label(reading):
+    if reading["task"] == "zoo":
+        return "the zoo's Tiny Shakespeare model"
+    return TASK_LABELS[(reading["task"], reading["encoding"])].split(" (")[0]
+
+
+def reading_counts(readings):
+    """How many times each task's test split was read, e.g. "MNIST flat 2 times, ..."."""
+    counts = collections.Counter(reading_label(r) for r in readings)
+    parts = [f"{label} {n} times" for label, n in counts.items()]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def readings_lines(readings):
+    lines = ["### Every reading of the test split", "",
+             "In order per task, from `test_readings.csv` (checked against the history of `test.csv`); what was "
+             "decided after a reading was not necessarily decided because of it. Readings of tables since "
+             "replaced (shorter training) count too.", "",
+             "| task | commit | date | read | decided after it |", "| --- | --- | --- | --- | --- |"]
+    for r in readings:
+        lines.append(f"| {reading_label(r)} | `{r['commit']}` | {r['date']} | {r['read']} | {r['decided_after']} |")
     return lines + [""]
 
 
