@@ -3,6 +3,7 @@
 
 import csv
 import pathlib
+import re
 import subprocess
 
 import pytest
@@ -32,6 +33,13 @@ def test_the_study_summary_is_computed_from_the_committed_results(study):
     assert block == report.verdict_lines(summaries, report.test_summaries(RESULTS / "test.csv"), readings)
     assert any(line.startswith("- validation: ") and "after Holm's correction" in line for line in block)
     assert "MNIST flat" in "\n".join(block)
+
+
+def test_the_hand_written_prose_of_the_report_quotes_no_figures():
+    text = (RESULTS / "README.md").read_text()
+    prose = (text[:text.index(report.BEGIN)] + text[text.index(report.END):text.index(report.TABLES_BEGIN)]
+             + text[text.index(report.TABLES_END):])
+    assert re.findall(r".{0,30}(?:\d\.\d|±|\d%).{0,30}", prose) == []  # figures come from the tables' code
 
 
 def test_the_study_tables_are_computed_from_the_committed_results(study):

@@ -58,8 +58,14 @@ def difference_cell(a, b, metric, higher_is_better):
     mean, half, n = st.paired_difference(a, b, higher_is_better)
     scale = 100 if metric == "accuracy" else 1
     digits = 2 if metric == "accuracy" else 4
-    verdict = "n/a" if half != half else ("better" if mean - half > 0 else "worse" if mean + half < 0 else "tie")
-    return f"{mean * scale:+.{digits}f} ± {half * scale:.{digits}f} ({verdict}, n={n})"
+    return f"{mean * scale:+.{digits}f} ± {half * scale:.{digits}f} ({verdict_word(a, b, higher_is_better)}, n={n})"
+
+
+def verdict_word(a, b, higher_is_better):
+    """"better" / "worse" where the paired 95% interval of `a - b` excludes 0, else "tie"
+    ("n/a" without an interval)."""
+    mean, half, _ = st.paired_difference(a, b, higher_is_better)
+    return "n/a" if half != half else ("better" if mean - half > 0 else "worse" if mean + half < 0 else "tie")
 
 
 def main(argv=None):
@@ -275,7 +281,11 @@ def verdict_lines(summaries, tested=None, readings=()):
     baseline (paired 95% intervals over seeds); with `tested` (`test_summaries`), the
     same comparisons of the same configurations, chosen on validation, on the test split
     (`readings`: `read_readings`, counted)."""
-    lines = multiplicity_lines(summaries, tested) + comparison_table(summaries, summaries)
+    splits = {"validation": summaries, **({"test": tested} if tested else {})}
+    lines = multiplicity_lines(summaries, tested) + [
+        "Uncorrected, each comparison below called one by one ('better' / 'worse' where its interval "
+        "excludes 0), counted per task (the baseline column once per budget):", "",
+        *count_lines(summaries, splits), ""] + comparison_table(summaries, summaries)
     if tested:
         lines += ["", "The same configurations (chosen on validation) on the test split, read "
                   f"{reading_counts(readings)} in all (every reading below the tables; n/a until then):", ""]
@@ -317,23 +327,62 @@ def model_name(summary):
     return f"ReLaX ({weight_sets}, {repeats})" if model == "relax" else model
 
 
-def comparison_table(chosen_on, scored):
-    """The comparisons of `verdict_lines`: configurations chosen on `chosen_on`
-    (validation summaries), differences computed from `scored` (the same or test)."""
-    scored_as = lambda s: None if s is None else scored.get(s.point)
-    lines = ["| task | budget | depth D | balanced vs RNN end (1, D) | balanced vs DNN end (D, 1) "
-             "| best ReLaX vs best Keras baseline |",
-             "| --- | --- | --- | --- | --- | --- |"]
+COLUMNS = ("balanced vs RNN end (1, D)", "balanced vs DNN end (D, 1)", "best ReLaX vs best Keras baseline")
+
+
+def compared(chosen_on):
+    """The comparisons of `verdict_lines`, chosen on `chosen_on` (validation summaries):
+    `(task, encoding, budget, depth, pairs)` per task, budget and depth (4 and 8), `pairs`
+    the `(a, b)` of each of `COLUMNS` (the last the same at every depth of a budget)."""
     for task_name, encoding in sorted({(p[0], p[1]) for p in chosen_on}):
-        task = tasks.get(task_name)
-        label = TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
-        cell = lambda a, b: difference_cell(scored_as(a), scored_as(b), task.metric, task.higher_is_better)
         for budget in sorted({p[2] for p in chosen_on if p[:2] == (task_name, encoding)}):
             against_baseline, *by_depth = st.claims(chosen_on, task_name, encoding, budget, VERDICT_DEPTHS, st.BASELINES)
             for (_, balanced, rnn_end), (_, _, dnn_end) in zip(by_depth[::2], by_depth[1::2]):
                 depth = balanced.point[4] * balanced.point[5]
-                lines.append(f"| {label} | {budget:,} | {depth} | {cell(balanced, rnn_end)} | "
-                             f"{cell(balanced, dnn_end)} | {cell(*against_baseline[1:])} |")
+                yield task_name, encoding, budget, depth, ((balanced, rnn_end), (balanced, dnn_end), against_baseline[1:])
+
+
+def scored_as(scored, summary):
+    return None if summary is None else scored.get(summary.point)
+
+
+def comparison_table(chosen_on, scored):
+    """The comparisons of `verdict_lines`: configurations chosen on `chosen_on`
+    (validation summaries), differences computed from `scored` (the same or test)."""
+    lines = ["| task | budget | depth D | " + " | ".join(COLUMNS) + " |", "| --- " * 6 + "|"]
+    for task_name, encoding, budget, depth, pairs in compared(chosen_on):
+        task = tasks.get(task_name)
+        cells = [difference_cell(scored_as(scored, a), scored_as(scored, b), task.metric, task.higher_is_better)
+                 for a, b in pairs]
+        lines.append(f"| {task_label(task_name, encoding)} | {budget:,} | {depth} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def task_label(task_name, encoding):
+    return TASK_LABELS.get((task_name, encoding), task_name).split(" (")[0]
+
+
+def count_lines(chosen_on, splits):
+    """How many of each column's comparisons are better, tie or worse, per task and split
+    (`splits`: name -> summaries); the baseline column once per budget."""
+    lines = ["| task | split | " + " | ".join(COLUMNS) + " |", "| --- " * 5 + "|"]
+    for task_name, encoding in sorted({(p[0], p[1]) for p in chosen_on}):
+        task = tasks.get(task_name)
+        for split, scored in splits.items():
+            words = [collections.Counter() for _ in COLUMNS]
+            seen = set()
+            for name, enc, budget, _, pairs in compared(chosen_on):
+                if (name, enc) != (task_name, encoding):
+                    continue
+                for column, (a, b) in enumerate(pairs):
+                    if column == len(COLUMNS) - 1 and budget in seen:
+                        continue
+                    a, b = scored_as(scored, a), scored_as(scored, b)
+                    words[column][verdict_word(a, b, task.higher_is_better) if a and b else "n/a"] += 1
+                seen.add(budget)
+            cells = [", ".join(f"{c[w]} {w}" for w in ("better", "tie", "worse") if c[w]) + f" of {sum(c.values())}"
+                     for c in words]
+            lines.append(f"| {task_label(task_name, encoding)} | {split} | " + " | ".join(cells) + " |")
     return lines
 
 
