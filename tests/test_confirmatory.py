@@ -111,7 +111,7 @@ def test_the_report_says_what_has_not_happened_yet():
     lines = confirmatory.report_lines(rows)
     assert "Not yet: the `_1x` specs have not ended." in lines
     assert "Not read yet: it is read once, after every spec has ended (`--test`)." in lines
-    assert "| `confirm_shakespeare` | 60 | 60 | 100 | 6.0 |" in lines  # 60 trials of 360 s
+    assert "| `confirm_shakespeare` | 60 | 60 | 100 | 6.0 |" in lines  # 60 trials of 360 s: 6 trial-hours
     assert any(line.startswith("| H1 |") and "| confirmed |" in line for line in lines)
 
 

@@ -13,6 +13,8 @@ from relax_keras.tuning import measured
 from relax_keras.tuning import report
 from relax_keras.tuning import study_statistics as st
 
+CONFIRM_SPECS = sorted((pathlib.Path(__file__).resolve().parents[1] / "tuning" / "specs").glob("confirm_*.json"))
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / report.RESULTS
 README_WORDS = 1800
@@ -117,3 +119,23 @@ def test_every_reading_of_the_test_split_is_listed_with_its_commit():
     assert len(listed) == len([r for r in readings if r["task"] != "zoo"])  # none twice
     for reading in readings:  # the zoo's readings name real commits too
         assert git("cat-file", "-t", reading["commit"]).strip() == "commit"
+
+
+def test_the_confirmatory_study_was_registered_before_its_first_result():
+    if not (ROOT / ".git").exists() or git("rev-parse", "--is-shallow-repository").strip() != "false":
+        pytest.skip("not a full git checkout: the history of the pre-registration is not at hand")
+    registered = (ROOT / "tuning" / "results" / "confirm" / "COMMIT").read_text().strip()
+    plan = "tuning/results/confirm/PLAN.md"
+    before_deviations = lambda text: text[:text.index("## Deviations")]
+    assert before_deviations(git("show", f"{registered}:{plan}")) == before_deviations((ROOT / plan).read_text())
+    for spec in CONFIRM_SPECS:
+        assert git("show", f"{registered}:tuning/specs/{spec.name}") == spec.read_text()
+    records = ["tuning/studies/" + spec.stem for spec in CONFIRM_SPECS] + ["tuning/results/confirm/" + spec.stem
+                                                                          for spec in CONFIRM_SPECS]
+    recorded = git("log", "--reverse", "--format=%H", "--", *records, *[r + ".tar.gz" for r in records]).split()
+    assert recorded, "no record of the confirmatory study yet"
+    assert not any(commit.startswith(registered) for commit in recorded)  # the registration holds no record
+    git("merge-base", "--is-ancestor", registered, recorded[0])  # fails unless registered before the first record
+    for table in (ROOT / "tuning" / "results" / "confirm").glob("*/results.csv"):
+        with open(table) as file:
+            assert {row["commit"] for row in csv.DictReader(file)} == {registered}  # run from the registered code

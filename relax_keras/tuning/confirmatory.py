@@ -204,15 +204,16 @@ def header_lines(rows, shorter_rows):
              "Written by `python -m relax_keras.tuning.confirmatory` from the committed "
              "`confirm_*/results.csv` beside this file (and `test.csv`, once read); the plan, "
              "committed before the first run: [`PLAN.md`](PLAN.md).", "",
-             "| spec | trials ok | of | steps | CPU-hours |", "| --- " * 5 + "|"]
+             "| spec | trials ok | of | steps | trial-hours |", "| --- " * 5 + "|"]
     for study in sorted({r["study"] for r in every}):
         here = [r for r in every if r["study"] == study]
         lines.append(f"| `{study}` | {sum(r['status'] == 'ok' for r in here)} | {len(here)} | "
                      f"{', '.join(sorted({r['steps'] for r in here}))} | "
                      f"{sum(float(r['seconds']) for r in here) / 3600:.1f} |")
     return lines + [
-        "", f"CPU-hours in all: {sum(float(r['seconds']) for r in every) / 3600:.1f} (each trial on one thread; "
-        "trials cut off by a session's end and run again count once). Commits: "
+        "", f"Trial-hours in all: {sum(float(r['seconds']) for r in every) / 3600:.1f}: each trial's wall time on "
+        "its one thread, which counts the time it shared its core or was paused, so it overstates the CPU "
+        "time; trials cut off by a session's end and run again count once. Commits: "
         f"{', '.join(sorted({r['commit'] for r in every}))}; semantics fingerprint: "
         f"{', '.join(sorted({r['fingerprint'] for r in every}))}; CPUs: {'; '.join(sorted({r['cpu'] for r in every}))}."]
 
