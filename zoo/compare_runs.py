@@ -1,11 +1,18 @@
-"""The model cards' comparison: the shipped ReLaX-Net against the RNN end (L_W = 1) and
-the DNN end (L_T = 1), trained with the same recipe, from their `relax-keras train`
-run folders (`<folder>/*/metrics.json` and `run_config.json`).
+"""The model cards' comparisons, from `relax-keras train` run folders
+(`<folder>/<run>/metrics.json`, and `nanogpt_validation.txt` where the runs were scored
+nanoGPT's way).
 
-Prints a Markdown table of the validation metric per (L_W, L_T) over seeds (mean,
-sample std, 95% t interval) and the paired differences against `--chosen`.
+- Against both ends (default): a Markdown table of the score per (L_W, L_T) over seeds
+  (mean, sample std, 95% t interval) and the paired differences against `--chosen`.
+- `--screen BASE`: one row per run, with the settings it changes from the run `BASE`,
+  and the choice the issue-33 plan fixes: the best score, unless a run with fewer
+  changes is within `--tolerance` of it.
 
-Usage: python zoo/compare_runs.py zoo/runs/image_relax_mnist/comparison --chosen 2 2
+Usage:
+    python zoo/compare_runs.py zoo/runs/image_relax_mnist/comparison --chosen 2 2
+    python zoo/compare_runs.py FOLDER --runs "*_s0" --score nanogpt_validation --screen base_s0
+    python zoo/compare_runs.py FOLDER --runs "NAME_s*" "rnn_end_s*" "dnn_end_s*" \\
+        --score nanogpt_validation --chosen 2 2
 """
 
 import argparse
@@ -18,15 +25,33 @@ import numpy as np
 from relax_keras import tasks
 from relax_keras.tuning.study_statistics import interval_half_width
 
+NANOGPT = "nanogpt_validation"  # the score file `zoo/shakespeare_search.sh` writes beside a run
+# settings that name the run rather than its recipe
+BOOKKEEPING = {"seed", "output", "local_dir", "data_dir", "tensorflow_logs"}
 
-def read_runs(folder):
-    """Returns `{(L_W, L_T): {seed: validation metric}}` and the task of the runs."""
+
+def read_scored(folder, patterns=("*",), score="validation"):
+    """Returns `{run name: (metrics, score)}` of the run folders matching `patterns`;
+    `score`: `"validation"` (the package's validation figure) or `"nanogpt_validation"`."""
+    scored = {}
+    for pattern in patterns:
+        for metrics_path in sorted(pathlib.Path(folder).glob(f"{pattern}/metrics.json")):
+            metrics = json.loads(metrics_path.read_text())
+            if score == NANOGPT:
+                text = (metrics_path.parent / f"{NANOGPT}.txt").read_text()
+                value = json.loads(text[:text.index("}") + 1])["loss"]
+            else:
+                value = metrics["metrics"]["validation"][tasks.get(metrics["task"]).score_key]
+            scored[metrics_path.parent.name] = (metrics, value)
+    return scored
+
+
+def read_runs(folder, patterns=("*",), score="validation"):
+    """Returns `{(L_W, L_T): {seed: score}}` and the task of the runs."""
     runs, task = collections.defaultdict(dict), None
-    for metrics_path in sorted(pathlib.Path(folder).glob("*/metrics.json")):
-        metrics = json.loads(metrics_path.read_text())
+    for metrics, value in read_scored(folder, patterns, score).values():
         settings = metrics["settings"]
         task = tasks.get(metrics["task"])
-        value = metrics["metrics"]["validation"][task.score_key]
         runs[(settings["weight_sets"], settings["repeats"])][settings["seed"]] = value
     return runs, task
 
@@ -56,13 +81,50 @@ def table(runs, task, chosen):
     return lines
 
 
-def main():
+def changes(settings, base):
+    """The settings of a run that differ from the run `base`'s, as `name=value`."""
+    keys = sorted((set(settings) | set(base)) - BOOKKEEPING)
+    return [f"{key}={settings.get(key)}" for key in keys if settings.get(key) != base.get(key)]
+
+
+def screen(scored, base, tolerance):
+    """The screening table (lower score is better) and the run the plan chooses: the
+    lowest score, unless a run with fewer changes from `base` is within `tolerance`."""
+    base_settings = scored[base][0]["settings"]
+    rows = {name: (changes(metrics["settings"], base_settings), metrics, value)
+            for name, (metrics, value) in scored.items()}
+    best = min(rows, key=lambda name: rows[name][2])
+    close = [name for name in rows if rows[name][2] <= rows[best][2] + tolerance]
+    chosen = min(close, key=lambda name: (len(rows[name][0]), rows[name][2]))
+    lines = ["| run | changes from the base | parameters | score | validation (package) | training minutes |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for name in sorted(rows, key=lambda name: rows[name][2]):
+        changed, metrics, value = rows[name]
+        validation = metrics["metrics"]["validation"]["loss"]
+        mark = " (chosen)" if name == chosen else ""
+        lines.append(f"| {name}{mark} | {', '.join(changed) or 'none'} | {metrics['params']:,} | {value:.4f} | "
+                     f"{validation:.4f} | {metrics['train_seconds'] / 60:.0f} |")
+    return lines, chosen
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder")
-    parser.add_argument("--chosen", type=int, nargs=2, required=True, metavar=("L_W", "L_T"))
-    args = parser.parse_args()
-    runs, task = read_runs(args.folder)
-    print("\n".join(table(runs, task, tuple(args.chosen))))
+    parser.add_argument("--runs", nargs="+", default=["*"], help="run folder name patterns (default: all)")
+    parser.add_argument("--score", choices=["validation", NANOGPT], default="validation")
+    parser.add_argument("--chosen", type=int, nargs=2, metavar=("L_W", "L_T"))
+    parser.add_argument("--screen", metavar="BASE", help="the screening table against the run BASE")
+    parser.add_argument("--tolerance", type=float, default=0.005)
+    args = parser.parse_args(argv)
+    if (args.chosen is None) == (args.screen is None):
+        parser.error(f"give one of --chosen L_W L_T or --screen BASE, got --chosen {args.chosen} "
+                     f"and --screen {args.screen}")
+    if args.screen:
+        lines, chosen = screen(read_scored(args.folder, args.runs, args.score), args.screen, args.tolerance)
+        print("\n".join(lines + ["", f"Chosen: {chosen}"]))
+    else:
+        runs, task = read_runs(args.folder, args.runs, args.score)
+        print("\n".join(table(runs, task, tuple(args.chosen))))
 
 
 if __name__ == "__main__":
