@@ -116,17 +116,18 @@ def test_the_report_says_what_has_not_happened_yet():
 
 
 def test_main_writes_the_report_beside_the_results(tmp_path, capsys):
-    rows = rows_for({"H1": 0.02})
+    rows, folder = rows_for({"H1": 0.02}), tmp_path / "confirm"
     for spec in {h.spec for h in HYPOTHESES}:
         mine = [r for r in rows if r["study"] == spec]
-        (tmp_path / spec).mkdir()
-        (tmp_path / spec / "results.csv").write_text(
+        (folder / spec).mkdir(parents=True)
+        (folder / spec / "results.csv").write_text(
             "".join([",".join(mine[0]) + "\n"] + [",".join(r.values()) + "\n" for r in mine]))
-    confirmatory.main([str(tmp_path)])
-    written = (tmp_path / "README.md").read_text()
+    confirmatory.main([str(folder)])
+    written = (folder / "README.md").read_text()
     assert written == capsys.readouterr().out
     assert written.startswith("# Confirmatory study: results")
-    assert not (tmp_path / "test.csv").exists()  # the test split waits for --test
+    assert "## Power, recomputed" not in written  # no exploratory tables beside it
+    assert not (folder / "test.csv").exists()  # the test split waits for --test
 
 
 def test_the_advice_table_takes_the_confirmed_rows():
@@ -141,3 +142,11 @@ def test_the_advice_table_takes_the_confirmed_rows():
     assert "| long sequence (text) | 10,000 | (2, 2) |" in text and "(H1: n=10, Holm p=" in text
     assert "clear (H1:" in text and "noise (H6:" in text  # H6 had no effect
     assert "best of" in text  # text 100k: no switched-against-unswitched test there, the exploratory row stays
+
+
+def test_power_of_the_paired_t_test():
+    assert confirmatory.power(0.0, 1.0, 10, 0.05) == pytest.approx(0.05, abs=1e-6)  # no effect: the level
+    assert confirmatory.power(1.0, 1.0, 10, 0.05) == pytest.approx(0.8031, abs=1e-3)  # textbook: d = 1, n = 10
+    assert confirmatory.power(0.5, 1.0, 20, 0.01) < confirmatory.power(0.5, 1.0, 40, 0.01)
+    assert confirmatory.power(0.0013, 0.0002, 6, 0.05 / 6) == pytest.approx(1.0)  # where scipy's nct gives nan
+    assert confirmatory.pairs_for_power(1.0, 1.0, 0.05) == 10

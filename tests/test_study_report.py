@@ -63,7 +63,7 @@ def test_readme_answers_which_weight_sets_and_repeats_first_and_stays_short(stud
     assert len(text.split()) <= README_WORDS
 
 
-def test_the_confirmatory_report_is_computed_from_the_committed_results():
+def test_the_confirmatory_report_is_computed_from_the_committed_results(study):
     folder = ROOT / confirmatory.FOLDER
     rows, shorter_rows = confirmatory.ended(folder), confirmatory.ended(folder, "_1x")
     if rows is None:  # before the study's main specs end there is no verdict, and no report claims one
@@ -71,7 +71,7 @@ def test_the_confirmatory_report_is_computed_from_the_committed_results():
         return
     seed_zero = confirmatory.seed_zero_tables(folder.parent, rows, shorter_rows) if shorter_rows else ({}, {})
     readings = confirmatory.read_test_once(rows, None, folder / "test.csv") if (folder / "test.csv").exists() else None
-    lines = confirmatory.report_lines(rows, shorter_rows, seed_zero, readings)
+    lines = confirmatory.report_lines(rows, shorter_rows, seed_zero, readings, study[2])
     assert (folder / "README.md").read_text() == "\n".join(lines) + "\n"
 
 
@@ -139,3 +139,17 @@ def test_the_confirmatory_study_was_registered_before_its_first_result():
     for table in (ROOT / "tuning" / "results" / "confirm").glob("*/results.csv"):
         with open(table) as file:
             assert {row["commit"] for row in csv.DictReader(file)} == {registered}  # run from the registered code
+
+
+def test_the_plans_power_table_is_what_the_code_computes(study):
+    plan = (ROOT / "tuning" / "results" / "confirm" / "PLAN.md").read_text()
+    planned = [line for line in plan.splitlines() if line.startswith("| H")][-6:]  # the power table's rows
+    computed = confirmatory.power_lines(study[2])[2:]
+    for planned_line, computed_line in zip(planned, computed):
+        written, recomputed = planned_line.split(" | "), computed_line.split(" | ")
+        assert written[:6] == recomputed[:6]  # id, rates, effect, sd, seeds, n for the effect
+        if written[0] != "| H6":  # PLAN.md's deviation: H6's n at half the effect is 4, not the plan's 5
+            assert written[6] == recomputed[6]
+        for cell, value in zip(written[7:], recomputed[7:]):
+            value = float(value.strip(" |"))
+            assert value > 0.99 if cell.strip(" |") == "> 0.99" else float(cell.strip(" |")) == round(value, 2)

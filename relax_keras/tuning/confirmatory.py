@@ -17,6 +17,7 @@ import math
 import pathlib
 
 import numpy as np
+from scipy import integrate
 from scipy import stats
 
 from relax_keras._files import csv_text
@@ -153,6 +154,42 @@ def joined(*tables):
     return table
 
 
+def power(effect, sd, n, alpha):
+    """The power of a two-sided paired t-test at level `alpha` with `n` pairs, for a mean
+    difference `effect` and a standard deviation of the differences `sd`: the
+    noncentral t's two tails, integrated over the chi-square of the sample variance
+    (robust where scipy's `nct` returns nan for a large noncentrality)."""
+    df, shift = n - 1, effect / sd * math.sqrt(n)
+    critical = stats.t.ppf(1 - alpha / 2, df)
+    tails = lambda v: (stats.norm.sf(critical * math.sqrt(v / df) - shift)
+                       + stats.norm.cdf(-critical * math.sqrt(v / df) - shift)) * stats.chi2.pdf(v, df)
+    return integrate.quad(tails, 0, np.inf)[0]
+
+
+def pairs_for_power(effect, sd, alpha, target=0.8):
+    """The least n >= 2 whose `power` reaches `target`."""
+    n = 2
+    while power(effect, sd, n, alpha) < target:
+        n += 1
+    return n
+
+
+def power_lines(summaries, n=10):
+    """The plan's power table, recomputed from the exploratory study's summaries at the
+    strictest Holm level, for the effect seen and for half of it."""
+    alpha = ALPHA / len(HYPOTHESES)
+    lines = ["| id | rates A / B | exploratory effect | sd of d | seeds | n for 80% (effect) | n for 80% (half) "
+             f"| power at n = {n} (effect) | power at n = {n} (half) |", "| --- " * 9 + "|"]
+    for h in HYPOTHESES:
+        a, b = summaries[h.a], summaries[h.b]
+        d = np.array(list(differences({h.a: a.by_seed, h.b: b.by_seed}, h).values()))
+        effect, sd = d.mean(), d.std(ddof=1)
+        lines.append(f"| {h.id} | {a.learning_rate:g} / {b.learning_rate:g} | {effect:+.4f} | {sd:.4f} | {len(d)} "
+                     f"| {pairs_for_power(effect, sd, alpha)} | {pairs_for_power(effect / 2, sd, alpha)} "
+                     f"| {power(effect, sd, n, alpha):.3f} | {power(effect / 2, sd, n, alpha):.3f} |")
+    return lines
+
+
 def ended(folder, suffix=""):
     """The rows of the hypotheses' specs (with `suffix`: `"_1x"`, the length check), or
     `None` while one of them has no `results.csv` (it has not ended)."""
@@ -218,9 +255,10 @@ def header_lines(rows, shorter_rows):
         f"{', '.join(sorted({r['fingerprint'] for r in every}))}; CPUs: {'; '.join(sorted({r['cpu'] for r in every}))}."]
 
 
-def report_lines(rows, shorter_rows=None, seed_zero=({}, {}), readings=None):
+def report_lines(rows, shorter_rows=None, seed_zero=({}, {}), readings=None, explored=None):
     """The report: trials and compute, the verdict on validation, the length check
-    (once the `_1x` specs have ended), the test split (once read)."""
+    (once the `_1x` specs have ended), the test split (once read), and with `explored`
+    (the exploratory study's summaries) the plan's power table recomputed."""
     table = metrics_by_seed(rows)
     results, length, test = verdicts(table), None, None
     if shorter_rows is not None:
@@ -238,10 +276,13 @@ def report_lines(rows, shorter_rows=None, seed_zero=({}, {}), readings=None):
     return (header_lines(rows, shorter_rows) + section("Validation: the verdict", validation)
             + section("Length check", length, "Not yet: the `_1x` specs have not ended.")
             + section("Test split (read once)", test,
-                      "Not read yet: it is read once, after every spec has ended (`--test`)."))
+                      "Not read yet: it is read once, after every spec has ended (`--test`).")
+            + ([] if explored is None else section("Power, recomputed", [
+                "The plan's power table (paired t, two-sided, at 0.05 / 6), recomputed by this code from the "
+                "exploratory study's committed tables.", "", *power_lines(explored)])))
 
 
-def section(title, lines, absent=None):
+def section(title, lines, absent=""):
     """A report section: its title, then `lines`, or the sentence `absent` without them."""
     return ["", f"## {title}", "", *(lines if lines is not None else [absent])]
 
@@ -263,7 +304,9 @@ def main(argv=None):
     seed_zero = seed_zero_tables(args.folder.parent, rows, shorter_rows) if shorter_rows else ({}, {})
     test_path = args.folder / "test.csv"
     readings = read_test_once(rows, args.studies, test_path) if args.test or test_path.is_file() else None
-    lines = report_lines(rows, shorter_rows, seed_zero, readings)
+    exploratory_tables = sorted(args.folder.parent.glob("*/results.csv"))
+    explored = st.summarize(st.read_rows(exploratory_tables)) if exploratory_tables else None
+    lines = report_lines(rows, shorter_rows, seed_zero, readings, explored)
     write_atomically(args.folder / "README.md", "\n".join(lines) + "\n")
     print("\n".join(lines))
 
