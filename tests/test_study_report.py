@@ -38,9 +38,10 @@ def test_the_study_summary_is_computed_from_the_committed_results(study):
 
 
 def test_the_hand_written_prose_of_the_report_quotes_no_figures():
-    text = (RESULTS / "README.md").read_text()
-    prose = (text[:text.index(report.BEGIN)] + text[text.index(report.END):text.index(report.TABLES_BEGIN)]
-             + text[text.index(report.TABLES_END):])
+    prose = (RESULTS / "README.md").read_text()
+    for begin, end in ((report.CONFIRMED_BEGIN, report.CONFIRMED_END), (report.BEGIN, report.END),
+                       (report.TABLES_BEGIN, report.TABLES_END)):  # the blocks the report writes
+        prose = prose[:prose.index(begin)] + prose[prose.index(end):]
     assert re.findall(r".{0,30}(?:\d\.\d|±|\d%).{0,30}", prose) == []  # figures come from the tables' code
 
 
@@ -139,6 +140,12 @@ def test_the_confirmatory_study_was_registered_before_its_first_result():
     for table in (ROOT / "tuning" / "results" / "confirm").glob("*/results.csv"):
         with open(table) as file:
             assert {row["commit"] for row in csv.DictReader(file)} == {registered}  # run from the registered code
+
+
+def test_the_confirmatory_verdict_in_the_report_is_computed_from_the_committed_results():
+    confirmed = confirmatory.validation_results(ROOT / confirmatory.FOLDER)
+    block = report.between(RESULTS / "README.md", report.CONFIRMED_BEGIN, report.CONFIRMED_END)
+    assert block == report.confirmed_lines(confirmed)
 
 
 def test_the_plans_power_table_is_what_the_code_computes(study):

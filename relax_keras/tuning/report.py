@@ -28,6 +28,7 @@ WRITER = "written by python -m relax_keras.tuning.report"
 BEGIN, END = f"<!-- study summary: {WRITER} -->", "<!-- end of study summary -->"
 TABLES_BEGIN, TABLES_END = f"<!-- study tables: {WRITER} -->", "<!-- end of study tables -->"
 ADVICE_BEGIN, ADVICE_END = f"<!-- which L_W, L_T: {WRITER} -->", "<!-- end of which L_W, L_T -->"
+CONFIRMED_BEGIN, CONFIRMED_END = f"<!-- confirmatory verdict: {WRITER} -->", "<!-- end of confirmatory verdict -->"
 TASK_LABELS = {("shakespeare", "chars"): "Tiny Shakespeare (nats/char, lower is better)",
                ("mnist", "rows"): "MNIST rows (accuracy)", ("mnist", "flat"): "MNIST flat (accuracy)"}
 VERDICT_DEPTHS = (4, 8)
@@ -91,6 +92,7 @@ def main(argv=None):
     write_between(here / "README.md", TABLES_BEGIN, TABLES_END, lines)
     write_between(here / "README.md", BEGIN, END, verdict)
     confirmed = confirmatory.validation_results(args.root / confirmatory.FOLDER)
+    write_between(here / "README.md", CONFIRMED_BEGIN, CONFIRMED_END, confirmed_lines(confirmed))
     write_between(args.root / "README.md", ADVICE_BEGIN, ADVICE_END, advice_lines(summaries, confirmed))
     measured.write(summaries, args.root / "relax_keras" / "tuning" / measured.MEASURED.name)
     plot(summaries, here / "families.png")
@@ -179,6 +181,15 @@ def advice_lines(summaries, confirmed=None):
                 f"{summary_cell(best, task.metric)} | {mean * scale:+.{digits}f} ± {half * scale:.{digits}f} "
                 f"vs {other.point[4:]} | {sure} |")
     return lines
+
+
+def confirmed_lines(confirmed):
+    """The confirmatory study's verdict on validation (`confirmatory.validation_results`),
+    or a line saying it has not ended."""
+    if confirmed is None:
+        return ["Not yet: the confirmatory study's main specs have not all ended."]
+    return ["The confirmatory study's verdict on validation (its report, with the length check and the "
+            "test split: [`confirm/README.md`](confirm/README.md)):", "", *confirmatory.markdown(confirmed[0])]
 
 
 def header(rows, results, curves):
