@@ -30,11 +30,6 @@ def rows_for(effects, seeds=range(10, 20), noise=0.001, rng_seed=0, steps="100")
              "cpu": "test CPU"} for (point, seed), value in values.items()]
 
 
-def test_holm_step_down():
-    assert confirmatory.holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
-    assert confirmatory.holm([0.5]) == [0.5]
-
-
 def test_verdicts_follow_the_plan():
     effects = {"H1": 0.02, "H2": 0.0, "H4": -0.01, "H6": 0.0001}
     results = {r["hypothesis"].id: r for r in confirmatory.verdicts(confirmatory.metrics_by_seed(rows_for(effects)))}
@@ -143,10 +138,3 @@ def test_the_advice_table_takes_the_confirmed_rows():
     assert "clear (H1:" in text and "noise (H6:" in text  # H6 had no effect
     assert "best of" in text  # text 100k: no switched-against-unswitched test there, the exploratory row stays
 
-
-def test_power_of_the_paired_t_test():
-    assert confirmatory.power(0.0, 1.0, 10, 0.05) == pytest.approx(0.05, abs=1e-6)  # no effect: the level
-    assert confirmatory.power(1.0, 1.0, 10, 0.05) == pytest.approx(0.8031, abs=1e-3)  # textbook: d = 1, n = 10
-    assert confirmatory.power(0.5, 1.0, 20, 0.01) < confirmatory.power(0.5, 1.0, 40, 0.01)
-    assert confirmatory.power(0.0013, 0.0002, 6, 0.05 / 6) == pytest.approx(1.0)  # where scipy's nct gives nan
-    assert confirmatory.pairs_for_power(1.0, 1.0, 0.05) == 10

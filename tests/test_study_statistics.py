@@ -129,3 +129,16 @@ def test_training_lengths_are_not_mixed_within_a_task_and_encoding(tmp_path):
     assert len(st.read_rows([paths[0], paths[2]])) == 2  # other encodings may differ
     with pytest.raises(ValueError, match=r"train mnist rows for different numbers of steps \['2000', '5000'\]"):
         st.read_rows(paths)
+
+
+def test_holm_step_down():
+    assert st.holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert st.holm([0.5]) == [0.5]
+
+
+def test_power_of_the_paired_t_test():
+    assert st.power(0.0, 1.0, 10, 0.05) == pytest.approx(0.05, abs=1e-6)  # no effect: the level
+    assert st.power(1.0, 1.0, 10, 0.05) == pytest.approx(0.8031, abs=1e-3)  # textbook: d = 1, n = 10
+    assert st.power(0.5, 1.0, 20, 0.01) < st.power(0.5, 1.0, 40, 0.01)
+    assert st.power(0.0013, 0.0002, 6, 0.05 / 6) == pytest.approx(1.0)  # where scipy's nct gives nan
+    assert st.pairs_for_power(1.0, 1.0, 0.05) == 10

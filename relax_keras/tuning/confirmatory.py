@@ -17,7 +17,6 @@ import math
 import pathlib
 
 import numpy as np
-from scipy import integrate
 from scipy import stats
 
 from relax_keras._files import csv_text
@@ -76,16 +75,6 @@ def differences(table, hypothesis):
     return {seed: sign * (a[seed] - b[seed]) for seed in sorted(set(a) & set(b))}
 
 
-def holm(p_values):
-    """Holm's step-down adjusted p-values, in the order given."""
-    order = np.argsort(p_values)
-    adjusted, running = np.empty(len(p_values)), 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
-        adjusted[index] = running
-    return adjusted.tolist()
-
-
 def verdicts(table, longer_table=None, shorter_table=None):
     """One result per hypothesis: n, mean d, its 95% interval, raw and Holm p, verdict;
     with the 1x and 2x tables of the length check, its margins and flag."""
@@ -95,7 +84,7 @@ def verdicts(table, longer_table=None, shorter_table=None):
         p = float(stats.ttest_1samp(d, 0.0).pvalue) if len(d) > 1 and d.std() > 0 else float("nan")
         results.append({"hypothesis": hypothesis, "n": len(d), "mean": float(d.mean()) if len(d) else math.nan,
                         "half_width": st.interval_half_width(d), "p": p})
-    adjusted = holm([r["p"] if not math.isnan(r["p"]) else 1.0 for r in results])
+    adjusted = st.holm([r["p"] if not math.isnan(r["p"]) else 1.0 for r in results])
     for result, p_holm in zip(results, adjusted):
         result["p_holm"] = p_holm
         significant = p_holm < ALPHA
@@ -154,26 +143,6 @@ def joined(*tables):
     return table
 
 
-def power(effect, sd, n, alpha):
-    """The power of a two-sided paired t-test at level `alpha` with `n` pairs, for a mean
-    difference `effect` and a standard deviation of the differences `sd`: the
-    noncentral t's two tails, integrated over the chi-square of the sample variance
-    (robust where scipy's `nct` returns nan for a large noncentrality)."""
-    df, shift = n - 1, effect / sd * math.sqrt(n)
-    critical = stats.t.ppf(1 - alpha / 2, df)
-    tails = lambda v: (stats.norm.sf(critical * math.sqrt(v / df) - shift)
-                       + stats.norm.cdf(-critical * math.sqrt(v / df) - shift)) * stats.chi2.pdf(v, df)
-    return integrate.quad(tails, 0, np.inf)[0]
-
-
-def pairs_for_power(effect, sd, alpha, target=0.8):
-    """The least n >= 2 whose `power` reaches `target`."""
-    n = 2
-    while power(effect, sd, n, alpha) < target:
-        n += 1
-    return n
-
-
 def power_lines(summaries, n=10):
     """The plan's power table, recomputed from the exploratory study's summaries at the
     strictest Holm level, for the effect seen and for half of it."""
@@ -185,8 +154,8 @@ def power_lines(summaries, n=10):
         d = np.array(list(differences({h.a: a.by_seed, h.b: b.by_seed}, h).values()))
         effect, sd = d.mean(), d.std(ddof=1)
         lines.append(f"| {h.id} | {a.learning_rate:g} / {b.learning_rate:g} | {effect:+.4f} | {sd:.4f} | {len(d)} "
-                     f"| {pairs_for_power(effect, sd, alpha)} | {pairs_for_power(effect / 2, sd, alpha)} "
-                     f"| {power(effect, sd, n, alpha):.3f} | {power(effect / 2, sd, n, alpha):.3f} |")
+                     f"| {st.pairs_for_power(effect, sd, alpha)} | {st.pairs_for_power(effect / 2, sd, alpha)} "
+                     f"| {st.power(effect, sd, n, alpha):.3f} | {st.power(effect / 2, sd, n, alpha):.3f} |")
     return lines
 
 

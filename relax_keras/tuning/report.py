@@ -324,7 +324,7 @@ def multiplicity_lines(summaries, tested=None):
         for a, b in found:
             seeds = sorted(set(a.by_seed) & set(b.by_seed))
             p_values.append(float(stats.ttest_rel([a.by_seed[x] for x in seeds], [b.by_seed[x] for x in seeds]).pvalue))
-        adjusted = confirmatory.holm(p_values)
+        adjusted = st.holm(p_values)
         survivors = [f"{a.point[0]} {a.point[1]} {a.point[2]:,}: {model_name(a)} vs {model_name(b)}"
                      for (a, b), q in zip(found, adjusted) if q < ALPHA]
         lines.append(f"- {split}: {sum(p < ALPHA for p in p_values)} of {len(found)} distinct comparisons "

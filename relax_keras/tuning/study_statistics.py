@@ -1,5 +1,6 @@
 """The study's statistics, from its committed CSVs: per-point summaries over paired
-seeds, the family comparisons with paired 95% intervals, convergence, the noise floor.
+seeds, the family comparisons with paired 95% intervals, convergence, the noise floor,
+Holm's correction and the paired t-test's power.
 
 Pure NumPy/SciPy over rows read from `results.csv` and `curves.csv`: every number of
 the study's report is computed here, from files in the repository.
@@ -11,6 +12,7 @@ import dataclasses
 import math
 
 import numpy as np
+from scipy import integrate
 from scipy import stats
 
 from relax_keras import tasks
@@ -85,6 +87,36 @@ def interval_half_width(values, confidence=0.95):
     if len(values) < 2:
         return float("nan")
     return float(stats.t.ppf(0.5 + confidence / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values)))
+
+
+def holm(p_values):
+    """Holm's step-down adjusted p-values, in the order given."""
+    order = np.argsort(p_values)
+    adjusted, running = np.empty(len(p_values)), 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted.tolist()
+
+
+def power(effect, sd, n, alpha):
+    """The power of a two-sided paired t-test at level `alpha` with `n` pairs, for a mean
+    difference `effect` and a standard deviation of the differences `sd`: the
+    noncentral t's two tails, integrated over the chi-square of the sample variance
+    (robust where scipy's `nct` returns nan for a large noncentrality)."""
+    df, shift = n - 1, effect / sd * math.sqrt(n)
+    critical = stats.t.ppf(1 - alpha / 2, df)
+    tails = lambda v: (stats.norm.sf(critical * math.sqrt(v / df) - shift)
+                       + stats.norm.cdf(-critical * math.sqrt(v / df) - shift)) * stats.chi2.pdf(v, df)
+    return integrate.quad(tails, 0, np.inf)[0]
+
+
+def pairs_for_power(effect, sd, alpha, target=0.8):
+    """The least n >= 2 whose `power` reaches `target`."""
+    n = 2
+    while power(effect, sd, n, alpha) < target:
+        n += 1
+    return n
 
 
 def point_of(row):
