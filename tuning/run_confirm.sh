@@ -22,6 +22,10 @@ if [ "${1:-}" = "--sync" ]; then
     for folder in "tuning/studies/$name" "tuning/results/confirm/$name"; do
       if [ -d "$worktree/$folder" ]; then mkdir -p "$folder"; cp -r "$worktree/$folder/." "$folder/"; fi
     done
+    if [ -f "tuning/results/confirm/$name/results.csv" ] && [ -d "tuning/studies/$name" ]; then
+      # ended: archived here by this checkout's code (the pinned commit cannot archive)
+      python -m relax_keras study --spec "tuning/specs/$name.json" --archive 2>&1 | tail -n 1
+    fi
   done
   exit 0
 fi
