@@ -156,7 +156,6 @@ def collect(project, output, point_order):
     return output / "results.csv"
 
 
-
 def archive_study(spec):
     """Archives the records of the ended study of `spec` (`records.archive`); returns
     the archive's path."""
