@@ -109,11 +109,12 @@ def test_every_reading_of_the_test_split_is_listed_with_its_commit():
     if not (ROOT / ".git").exists() or git("rev-parse", "--is-shallow-repository").strip() != "false":
         pytest.skip("not a full git checkout: the history of tuning/results/test.csv is not at hand")
     added, commit = set(), None  # (commit, task, encoding) of every commit that added test figures
-    for line in git("log", "--format=COMMIT %H", "-p", "--follow", "--", "tuning/results/test.csv").splitlines():
-        if line.startswith("COMMIT "):
-            commit = line.split()[1]
-        elif line.startswith("+") and not line.startswith(("+++", "+task,")):
-            added.add((commit, *line[1:].split(",")[:2]))
+    for table in ("tuning/results/test.csv", "tuning/results/confirm/test.csv"):
+        for line in git("log", "--format=COMMIT %H", "-p", "--follow", "--", table).splitlines():
+            if line.startswith("COMMIT "):
+                commit = line.split()[1]
+            elif line.startswith("+") and not line.startswith(("+++", "+task,")):
+                added.add((commit, *line[1:].split(",")[:2]))
     readings = report.read_readings(RESULTS / report.READINGS)
     listed = {(r["commit"], r["task"], r["encoding"]) for r in readings if r["task"] != "zoo"}
     assert {(c[:7], task, encoding) for c, task, encoding in added} == listed
