@@ -36,12 +36,10 @@ run_one() {  # NAME SEED FLAGS...
   fi
 }
 
-in_pairs() {  # runs "NAME SEED" lines two at a time
-  local pids=()
+in_pairs() {  # runs "NAME SEED" lines, two at a time: the next starts as soon as one ends
   while read -r name seed; do
+    if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n || echo "a run failed: see its .log in $runs" >&2; fi
     run_one "$name" "$seed" ${RECIPES[$name]:-$(ends "$name")} &
-    pids+=($!)
-    if [ ${#pids[@]} -eq 2 ]; then wait "${pids[@]}"; pids=(); fi
   done
   wait
 }
