@@ -2,8 +2,8 @@
 # Issue 33's recipe search for the Tiny Shakespeare ReLaX-Net (plan:
 # zoo/runs/shakespeare_relax_tiny_shakespeare/nanogpt_search/PLAN.md). Each run trains with
 # `relax-keras train` into runs/nanogpt_search/NAME (rerun to resume an interrupted run; a
-# finished one is skipped), then scores nanoGPT's validation half. Two runs at a time, with the
-# checkout's package (each run's metrics.json names its commit).
+# finished one is skipped), then scores nanoGPT's validation half. Two runs at a time, one thread
+# each, with the checkout's package (each run's metrics.json names its commit).
 #   bash zoo/shakespeare_search.sh screen     # stage 1: one seed per recipe
 #   bash zoo/shakespeare_search.sh confirm R  # stage 2: recipe R and both ends, seeds 0-2
 #   bash zoo/shakespeare_search.sh --sync     # copy each run's records next to the plan
@@ -28,7 +28,7 @@ run_one() {  # NAME SEED FLAGS...
   local name=$1 seed=$2; shift 2
   local out=$runs/${name}_s$seed
   if [ ! -f "$out/metrics.json" ]; then
-    PYTHONPATH=$PWD python -m relax_keras train shakespeare "$@" "${common[@]}" --seed "$seed" --output "$out" > "$out.log" 2>&1
+    TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 PYTHONPATH=$PWD python -m relax_keras train shakespeare "$@" "${common[@]}" --seed "$seed" --output "$out" > "$out.log" 2>&1
   fi
   if [ ! -f "$out/nanogpt_validation.txt" ]; then
     PYTHONPATH=$PWD python -m relax_keras evaluate shakespeare --model "$out/model.keras" --split nanogpt_validation \
