@@ -436,8 +436,9 @@ def test_section(path):
             float(row["test_metric"]))
     readings = read_readings(path.with_name(READINGS))
     lines = ["## Test split of the configurations chosen on validation", "",
-             f"Read by `report.py --final-test`, {reading_counts(readings)} in all (every reading "
-             "below). The choice of configurations reads validation only.", "",
+             f"Read by `report.py --final-test` (and once by `confirmatory --test`, whose figures are in "
+             f"`confirm/README.md`), {reading_counts(readings)} in all (every reading below). The choice of "
+             "configurations reads validation only.", "",
              "| task | encoding | budget | model | L_W | L_T | test mean ± 95% | seeds |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (task_name, encoding, budget, model, w, r), values in sorted(groups.items()):
