@@ -61,7 +61,8 @@ case ${1:-} in
     CHOSEN=$2
     for seed in 0 1 2; do echo "$CHOSEN $seed"; echo "rnn_end $seed"; echo "dnn_end $seed"; done | in_pairs ;;
   --sync)
-    for run in "$runs"/*/; do
+    for run in "$runs"/*/; do  # the finished ones: trained and scored
+      if [ ! -f "$run/nanogpt_validation.txt" ]; then continue; fi
       name=$(basename "$run"); mkdir -p "$records/$name"
       for file in metrics.json history.csv learning_curve.png run_config.json nanogpt_validation.txt; do
         if [ -f "$run/$file" ]; then cp "$run/$file" "$records/$name/"; fi
