@@ -38,7 +38,8 @@ run_one() {  # NAME SEED FLAGS...
 
 in_pairs() {  # runs "NAME SEED" lines, two at a time: the next starts as soon as one ends
   while read -r name seed; do
-    if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n || echo "a run failed: see its .log in $runs" >&2; fi
+    # `wait -n` also returns for a job that ended earlier (a skipped run), so count again.
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || echo "a run failed: see its .log in $runs" >&2; done
     run_one "$name" "$seed" ${RECIPES[$name]:-$(ends "$name")} &
   done
   wait
@@ -56,7 +57,7 @@ ends() {  # the RNN end (1, D) and the DNN end (D, 1) at the chosen recipe's dep
 
 mkdir -p "$runs"
 case ${1:-} in
-  screen) for name in base wd0.1 noise0.05 drop0.1_wd0.1_e40 seq256 emb96 w4r2; do echo "$name 0"; done | in_pairs ;;
+  screen) for name in base wd0.1 noise0.05 drop0.1_wd0.1_e40 w4r2 seq256 emb96; do echo "$name 0"; done | in_pairs ;;
   confirm)
     CHOSEN=$2
     for seed in 0 1 2; do echo "$CHOSEN $seed"; echo "rnn_end $seed"; echo "dnn_end $seed"; done | in_pairs ;;
