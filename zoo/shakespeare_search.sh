@@ -27,6 +27,9 @@ declare -A RECIPES=(
 run_one() {  # NAME SEED FLAGS...
   local name=$1 seed=$2; shift 2
   local out=$runs/${name}_s$seed
+  if [ -f "$out/.lock" ] && ! flock -n "$out/.lock" true; then  # another driver is training it
+    echo "$out is in use by another process: skipped here" >&2; return 0
+  fi
   if [ ! -f "$out/metrics.json" ]; then
     TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 PYTHONPATH=$PWD python -m relax_keras train shakespeare "$@" "${common[@]}" --seed "$seed" --output "$out" > "$out.log" 2>&1
   fi
