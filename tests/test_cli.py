@@ -74,6 +74,30 @@ def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_
     assert (run_dir / "metrics.json").exists()
 
 
+def losses_logged(run_dir):
+    with open(run_dir / "history.csv") as file:
+        return [(row["loss"], row["val_loss"]) for row in csv.DictReader(file)]
+
+
+def test_a_resumed_noisy_run_draws_the_noise_of_the_uninterrupted_one(mnist_train_args, tmp_path, monkeypatch):
+    noisy = mnist_train_args + ["--node-noise", "0.05"]
+    uninterrupted = [a if a != str(tmp_path / "run") else str(tmp_path / "whole") for a in noisy]
+    assert main(uninterrupted) == 0
+    original = keras.callbacks.TensorBoard.on_epoch_end
+
+    def interrupt_after_first_epoch(self, epoch, logs=None):
+        original(self, epoch, logs)
+        if epoch == 0:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", interrupt_after_first_epoch)
+    with pytest.raises(KeyboardInterrupt):
+        main(noisy)
+    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", original)
+    assert main(noisy) == 0
+    assert losses_logged(tmp_path / "run") == losses_logged(tmp_path / "whole")  # to every digit
+
+
 def test_info_shows_parts_schedule_and_depth(capsys):
     assert main(["info", "mnist", "--units", "16", "--weight-sets", "3", "--repeats", "2", "--schedule", "cyclic"]) == 0
     out = capsys.readouterr().out

@@ -4,7 +4,9 @@ Keras's `BackupAndRestore` writes its weights and its epoch count in place, so a
 interrupt during the write leaves a file that cannot be read (found by the fault
 tests). Here each epoch's weights (with the optimizer's state) go to a new file, and
 one small JSON names the last complete one, replaced in a single rename: an interrupt
-at any moment leaves the previous state or the new one.
+at any moment leaves the previous state or the new one. That JSON also holds the random
+state (the seed generators of noise and dropout, which weights files leave out), so a
+resumed run draws what the uninterrupted run would have.
 """
 
 import json
@@ -12,6 +14,7 @@ import math
 import pathlib
 
 import keras
+import numpy as np
 
 from relax_keras._files import ensure_room
 from relax_keras._files import read_json_object
@@ -37,10 +40,18 @@ class EpochBackup(keras.callbacks.Callback):
         ensure_room(self.directory, saved_size(self.model))
         self.model.save_weights(temporary)
         temporary.replace(self.directory / name)
-        write_atomically(self.directory / STATE, json.dumps({"epoch": epoch + 1, "weights": name}))
+        random_state = [keras.ops.convert_to_numpy(v).tolist() for v in random_state_variables(self.model)]
+        write_atomically(self.directory / STATE,
+                         json.dumps({"epoch": epoch + 1, "weights": name, "random_state": random_state}))
         for old in self.directory.glob("*.weights.h5"):
             if old.name != name:
                 old.unlink()
+
+
+def random_state_variables(model):
+    """The model's variables that are not weights: its seed generators' states."""
+    weights = {id(variable) for variable in model.weights}
+    return [variable for variable in model.variables if id(variable) not in weights]
 
 
 def saved_size(model):
@@ -60,4 +71,9 @@ def restore(model, directory):
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     model.load_weights(pathlib.Path(directory) / state["weights"])
+    variables = random_state_variables(model)
+    random_state = state.get("random_state", [])  # older backups lack it
+    if len(random_state) == len(variables):
+        for variable, value in zip(variables, random_state):
+            variable.assign(np.asarray(value, dtype=variable.dtype))
     return state["epoch"]
