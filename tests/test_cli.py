@@ -51,21 +51,26 @@ def test_weight_decay_trains_with_adamw_and_a_cosine_schedule(mnist_train_args, 
     assert config["weight_decay"] == 0.05
 
 
-def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_path, monkeypatch):
-    run_dir = tmp_path / "run"
+def train_interrupted(args, epochs, monkeypatch):
+    """Runs `relax-keras train args`, interrupted (Ctrl-C) after `epochs` epochs."""
     original = keras.callbacks.TensorBoard.on_epoch_end
 
-    def interrupt_after_second_epoch(self, epoch, logs=None):
+    def interrupt(self, epoch, logs=None):
         original(self, epoch, logs)
-        if epoch == 1:
+        if epoch == epochs - 1:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", interrupt_after_second_epoch)
-    with pytest.raises(KeyboardInterrupt):
-        main(mnist_train_args)
+    with monkeypatch.context() as patch:
+        patch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            main(args)
+
+
+def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_path, monkeypatch):
+    run_dir = tmp_path / "run"
+    train_interrupted(mnist_train_args, 2, monkeypatch)
     assert epochs_logged(run_dir) == [0, 1]
     assert not (run_dir / "metrics.json").exists()
-    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", original)
     changed = [a if a != "8" else "9" for a in mnist_train_args]
     with pytest.raises(SystemExit, match=r"interrupted run with other settings \(units\)"):
         main(changed)
@@ -83,17 +88,7 @@ def test_a_resumed_noisy_run_draws_the_noise_of_the_uninterrupted_one(mnist_trai
     noisy = mnist_train_args + ["--node-noise", "0.05"]
     uninterrupted = [a if a != str(tmp_path / "run") else str(tmp_path / "whole") for a in noisy]
     assert main(uninterrupted) == 0
-    original = keras.callbacks.TensorBoard.on_epoch_end
-
-    def interrupt_after_first_epoch(self, epoch, logs=None):
-        original(self, epoch, logs)
-        if epoch == 0:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", interrupt_after_first_epoch)
-    with pytest.raises(KeyboardInterrupt):
-        main(noisy)
-    monkeypatch.setattr(keras.callbacks.TensorBoard, "on_epoch_end", original)
+    train_interrupted(noisy, 1, monkeypatch)
     assert main(noisy) == 0
     assert losses_logged(tmp_path / "run") == losses_logged(tmp_path / "whole")  # to every digit
 
