@@ -18,9 +18,13 @@ def mnist_train_args(shared_data, tmp_path):
     ]
 
 
-def epochs_logged(run_dir):
+def history_rows(run_dir):
     with open(run_dir / "history.csv") as file:
-        return [int(row["epoch"]) for row in csv.DictReader(file)]
+        return list(csv.DictReader(file))
+
+
+def epochs_logged(run_dir):
+    return [int(row["epoch"]) for row in history_rows(run_dir)]
 
 
 def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_path, capsys, recwarn):
@@ -80,8 +84,7 @@ def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_
 
 
 def losses_logged(run_dir):
-    with open(run_dir / "history.csv") as file:
-        return [(row["loss"], row["val_loss"]) for row in csv.DictReader(file)]
+    return [(row["loss"], row["val_loss"]) for row in history_rows(run_dir)]
 
 
 def test_a_resumed_noisy_run_draws_the_noise_of_the_uninterrupted_one(mnist_train_args, tmp_path, monkeypatch):
