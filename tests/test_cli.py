@@ -13,7 +13,7 @@ def mnist_train_args(shared_data, tmp_path):
     return [
         "train", "mnist", "--local-dir", str(shared_data / "mnist"), "--units", "8",
         "--weight-sets", "2", "--repeats", "1", "--encoding", "flat", "--epochs", "3",
-        "--steps-per-epoch", "2", "--batch-size", "32", "--verbose", "0",
+        "--steps-per-epoch", "2", "--validation-steps", "4", "--batch-size", "32", "--verbose", "0",
         "--output", str(tmp_path / "run"),
     ]
 
@@ -38,6 +38,9 @@ def test_train_writes_the_run_and_refuses_to_overwrite_it(mnist_train_args, tmp_
     assert metrics["params"] == 784 * 8 + 8 + 2 * (64 + 8) + 90
     assert set(metrics["provenance"]) >= {"commit", "cpu", "relax_keras", "tensorflow", "keras"}
     assert 0.0 <= metrics["metrics"]["validation"]["accuracy"] <= 1.0
+    # each epoch scored 4 validation batches (--validation-steps); metrics.json, the whole split
+    last_epoch = float(history_rows(run_dir)[-1]["val_loss"])
+    assert metrics["metrics"]["validation"]["loss"] != pytest.approx(last_epoch, abs=1e-4)
     before = (run_dir / "model.keras").read_bytes()
     with pytest.raises(SystemExit, match="holds a finished run; pass --overwrite"):
         main(mnist_train_args)
@@ -78,7 +81,11 @@ def test_interrupted_training_resumes_from_its_last_epoch(mnist_train_args, tmp_
     changed = [a if a != "8" else "9" for a in mnist_train_args]
     with pytest.raises(SystemExit, match=r"interrupted run with other settings \(units\)"):
         main(changed)
-    assert main(mnist_train_args) == 0
+    # a run recorded before an option existed resumes: the option had its default, None
+    record = json.loads((run_dir / "run_config.json").read_text())
+    del record["validation_steps"]
+    (run_dir / "run_config.json").write_text(json.dumps(record))
+    assert main([a for a in mnist_train_args if a not in ("--validation-steps", "4")]) == 0
     assert epochs_logged(run_dir) == [0, 1, 2]
     assert (run_dir / "metrics.json").exists()
 

@@ -61,8 +61,9 @@ class RunDirectory:
             raise SystemExit(f"error: the run directory {path} holds a finished run; pass --overwrite to "
                              "move it aside and start again, or choose another --output.")
         previous = {k: v for k, v in recorded.items() if k != MARKER_KEY}
-        if previous != settings:
-            changed = sorted(k for k in settings.keys() | previous.keys() if settings.get(k) != previous.get(k))
+        # an option newer than the run is absent from its record: it had the default, None
+        changed = sorted(k for k in settings.keys() | previous.keys() if settings.get(k) != previous.get(k))
+        if changed:
             raise SystemExit(f"error: {path} holds an interrupted run with other settings ({', '.join(changed)}); "
                              "rerun it with the same options, pass --overwrite, or choose another --output.")
         return "resume"

@@ -18,6 +18,9 @@ def add_parser(subparsers):
     parser.add_argument("--weights", help="initial weights: a pretrained name or a .weights.h5 path")
     parser.add_argument("--epochs", type=arguments.positive_int, default=10, help="epochs to train")
     parser.add_argument("--steps-per-epoch", type=arguments.positive_int, help="limit the batches of an epoch")
+    parser.add_argument("--validation-steps", type=arguments.positive_int,
+                        help="limit the validation batches scored after each epoch (metrics.json scores the "
+                        "whole split; default: all)")
     parser.add_argument("--learning-rate", type=arguments.positive_float, help="default: the zoo model's")
     parser.add_argument("--cosine-decay", action="store_true",
                         help="decay the learning rate to 0 over the run (cosine)")

@@ -147,6 +147,7 @@ def fit(args, model, train, validation, path, tensorboard=True):
     model.fit(
         train.repeat().skip(finished_epochs * steps),
         validation_data=validation,
+        validation_steps=args.validation_steps,
         epochs=args.epochs,
         initial_epoch=finished_epochs,
         steps_per_epoch=steps,
