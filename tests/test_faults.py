@@ -31,7 +31,7 @@ def test_training_killed_at_random_moments_loses_nothing(shared_data, tmp_path):
     rng = random.Random(0)
     # import, training, evaluation, save; earliest first, so that the resumed attempts,
     # each with less left to do, are still killed before they finish
-    kills = sorted(rng.uniform(0.15, 0.7) * whole_run for _ in range(8))
+    kills = sorted(rng.uniform(0.15, 0.7) * whole_run for _ in range(6))
     killed = 0
     for delay in kills:
         process = subprocess.Popen(command, env=ENVIRONMENT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -46,24 +46,27 @@ def test_config_round_trip_gives_the_same_architecture(model):
 
 RELOAD = """
 import numpy as np, relax_keras
-model = relax_keras.load_model({path!r})
-np.save({outputs!r}, model.predict_on_batch(np.load({inputs!r})))
-print(type(model).__name__)
+for path, inputs, outputs in {files!r}:
+    model = relax_keras.load_model(path)
+    np.save(outputs, model.predict_on_batch(np.load(inputs)))
+    print(type(model).__name__)
 """
 
 
-@pytest.mark.slow  # fresh processes; test_backends loads across backends in fresh processes too
-@pytest.mark.parametrize("model", small_models()[1:3], ids=lambda m: m.name)
-def test_saved_model_loads_in_a_fresh_process_as_the_same_class(model, tmp_path):
-    model.save(tmp_path / "m.keras")
-    np.save(tmp_path / "inputs.npy", inputs_for(model))
-    script = RELOAD.format(path=str(tmp_path / "m.keras"), outputs=str(tmp_path / "out.npy"),
-                           inputs=str(tmp_path / "inputs.npy"))
-    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+@pytest.mark.slow  # a fresh process; test_backends loads across backends in fresh processes too
+def test_saved_models_load_in_a_fresh_process_as_the_same_classes(tmp_path):
+    models = small_models()[1:3]
+    files = [(str(tmp_path / f"{i}.keras"), str(tmp_path / f"{i}.in.npy"), str(tmp_path / f"{i}.out.npy"))
+             for i in range(len(models))]
+    for model, (path, inputs, _) in zip(models, files):
+        model.save(path)
+        np.save(inputs, inputs_for(model))
+    fresh = subprocess.run([sys.executable, "-c", RELOAD.format(files=files)], capture_output=True, text=True,
                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert fresh.returncode == 0, fresh.stderr[-3000:]
-    assert fresh.stdout.strip().splitlines()[-1] == type(model).__name__
-    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), model.predict_on_batch(inputs_for(model)))
+    assert fresh.stdout.strip().splitlines()[-len(models):] == [type(model).__name__ for model in models]
+    for model, (_, _, outputs) in zip(models, files):
+        np.testing.assert_array_equal(np.load(outputs), model.predict_on_batch(inputs_for(model)))
 
 
 def test_presets_listing_matches_the_registry():
