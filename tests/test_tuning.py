@@ -80,7 +80,7 @@ from relax_keras.tuning import job  # noqa: E402
 def tune_argv(shared_data, directory, max_trials, extra=()):
     return [
         "tune", "mnist", "--budget", "8000", "--encoding", "flat", "--max-trials", str(max_trials),
-        "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "64", "--directory", str(directory),
+        "--epochs", "1", "--steps-per-epoch", "2", "--validation-steps", "4", "--batch-size", "64", "--directory", str(directory),
         "--project-name", "job", "--local-dir", str(shared_data / "mnist"), "--verbose", "0", *extra,
     ]
 
@@ -112,6 +112,7 @@ def test_short_real_search_and_resume(shared_data, tmp_path):
     assert main(tune_argv(shared_data, tmp_path, 2)) == 0
     first = trials(tmp_path)
     assert len(first) == 2 and all(status == "COMPLETED" for status, _ in first.values())
+    assert json.loads((tmp_path / "job" / "job_settings.json").read_text())["validation_steps"] == 4
     assert main(tune_argv(shared_data, tmp_path, 3)) == 0  # the job continues
     second = trials(tmp_path)
     assert len(second) == 3
@@ -205,7 +206,8 @@ def test_a_budget_the_search_cannot_fit_is_one_clear_error(shared_data, tmp_path
     assert not list(tmp_path.iterdir())  # nothing written
 
 
-@pytest.mark.parametrize("flag", ["--budget", "--max-trials", "--epochs", "--depth", "--steps-per-epoch"])
+@pytest.mark.parametrize("flag", ["--budget", "--max-trials", "--epochs", "--depth", "--steps-per-epoch",
+                                  "--validation-steps"])
 def test_tune_numbers_below_one_are_refused(shared_data, tmp_path, capsys, flag):
     argv = tune_argv(shared_data, tmp_path, 1) + [flag, "0"]
     with pytest.raises(SystemExit):

@@ -10,7 +10,7 @@ from relax_keras.cli.arguments import POLICIES
 
 STRATEGIES = ("default", "mirrored")
 # what a job trains; `max_trials` may grow between runs of the same job
-JOB_SETTINGS = ("task", "budget", "depth", "encoding", "tuner", "epochs", "steps_per_epoch", "policy",
+JOB_SETTINGS = ("task", "budget", "depth", "encoding", "tuner", "epochs", "steps_per_epoch", "validation_steps", "policy",
                 "strategy", "batch_size", "seq_len", "seed", "source", "local_dir", "data_dir")
 
 
@@ -33,6 +33,8 @@ def add_parser(subparsers):
     parser.add_argument("--max-trials", type=arguments.positive_int, default=10, help="trials of a random or bayesian search (a rerun may raise it)")
     parser.add_argument("--epochs", type=arguments.positive_int, default=3, help="epochs per trial (hyperband: the most)")
     parser.add_argument("--steps-per-epoch", type=arguments.positive_int, help="batches per epoch (default: the whole training split)")
+    parser.add_argument("--validation-steps", type=arguments.positive_int,
+                        help="validation batches scored per epoch (default: the whole validation split)")
     parser.add_argument("--policy", choices=POLICIES, default="float32", help="mixed precision")
     parser.add_argument("--strategy", choices=STRATEGIES, default="default",
                         help="tf.distribute strategy of each trial's training")
@@ -106,7 +108,8 @@ def run(args):
             tuner=args.tuner, max_trials=args.max_trials, epochs=args.epochs,
             directory=args.directory, project_name=args.project_name, seed=args.seed,
             depth=args.depth, encoding=args.encoding, policy=args.policy,
-            steps_per_epoch=args.steps_per_epoch, distribution_strategy=strategy,
+            steps_per_epoch=args.steps_per_epoch, validation_steps=args.validation_steps,
+            distribution_strategy=strategy,
             verbose=args.verbose, before_search=record_settings,
         )
     except keras_tuner.errors.FatalError as error:  # a trial failed outside the model

@@ -39,8 +39,8 @@ def make_tuner(hypermodel, tuner, max_trials, epochs, directory, project_name, s
 
 def run_job(task, param_budget, train, validation, tuner="random", max_trials=10, epochs=3,
             directory="tuning/runs", project_name=None, seed=0, depth=None, encoding=None,
-            policy="float32", steps_per_epoch=None, distribution_strategy=None, verbose=1,
-            before_search=None):
+            policy="float32", steps_per_epoch=None, validation_steps=None, distribution_strategy=None,
+            verbose=1, before_search=None):
     """Runs (or resumes) a search and returns the tuner.
 
     Args:
@@ -56,6 +56,8 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
         encoding: str, one of the task's encodings, or `None` for its first.
         policy: `"float32"`, `"mixed_float16"` or `"mixed_bfloat16"`.
         steps_per_epoch: int or `None`, to cap the batches per epoch.
+        validation_steps: int or `None`, to cap the validation batches scored per epoch
+            (the trials' scores then come from those batches only).
         distribution_strategy: a `tf.distribute.Strategy` for each trial's training.
         before_search: callable or `None`, called once the search's default point has
             been built, before anything is written (e.g. to record the job's settings).
@@ -67,6 +69,6 @@ def run_job(task, param_budget, train, validation, tuner="random", max_trials=10
     search = make_tuner(hypermodel, tuner, max_trials, epochs, directory,
                         project_name or f"{task}_{param_budget}", seed, distribution_strategy)
     search.search(train, validation_data=validation, epochs=epochs,
-                  steps_per_epoch=steps_per_epoch, verbose=verbose,
+                  steps_per_epoch=steps_per_epoch, validation_steps=validation_steps, verbose=verbose,
                   shuffle=False)  # the dataset shuffles itself; Keras warns on its default `True`
     return search
