@@ -132,7 +132,7 @@ def test_info_names_the_model_class_and_help_shows_each_default_once(capsys):
         main(["tune", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: None)" not in text
-    assert "--steps-per-epoch STEPS_PER_EPOCH batches per epoch (default: the whole training split) --policy" in text
+    assert "--steps-per-epoch STEPS_PER_EPOCH batches per epoch (default: the whole training split) --validation-steps" in text
     assert "--max-trials MAX_TRIALS trials of a random or bayesian search (a rerun may raise it) (default: 10)" in text
 
 
