@@ -17,7 +17,8 @@ ENVIRONMENT = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREAD
 def train_command(shared_data, output):
     return [sys.executable, "-m", "relax_keras", "train", "mnist", "--local-dir", str(shared_data / "mnist"),
             "--units", "8", "--weight-sets", "2", "--repeats", "1", "--encoding", "flat", "--epochs", "8",
-            "--steps-per-epoch", "20", "--validation-steps", "10", "--batch-size", "32", "--verbose", "0", "--output", str(output)]
+            "--steps-per-epoch", "20", "--validation-steps", "10", "--batch-size", "32", "--verbose", "0",
+            "--output", str(output)]
 
 
 @pytest.mark.slow

@@ -10,8 +10,8 @@ from relax_keras.cli.arguments import POLICIES
 
 STRATEGIES = ("default", "mirrored")
 # what a job trains; `max_trials` may grow between runs of the same job
-JOB_SETTINGS = ("task", "budget", "depth", "encoding", "tuner", "epochs", "steps_per_epoch", "validation_steps", "policy",
-                "strategy", "batch_size", "seq_len", "seed", "source", "local_dir", "data_dir")
+JOB_SETTINGS = ("task", "budget", "depth", "encoding", "tuner", "epochs", "steps_per_epoch", "validation_steps",
+                "policy", "strategy", "batch_size", "seq_len", "seed", "source", "local_dir", "data_dir")
 
 
 def add_parser(subparsers):
