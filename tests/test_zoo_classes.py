@@ -12,6 +12,7 @@ import keras
 from relax_keras import load_model
 from relax_keras import zoo
 from relax_keras.nonideal import Quantization
+from relax_keras.zoo.generation import next_logits_function
 from relax_keras.zoo.presets import PRESET_ALIASES
 from relax_keras.zoo.presets import PRESETS
 
@@ -115,6 +116,14 @@ def test_generate_is_reproducible_by_seed_and_survives_saving(tmp_path):
     assert first != model.generate("ROMEO:", max_length=10, seed=8)
     model.save(tmp_path / "lm.keras")
     assert load_model(tmp_path / "lm.keras").generate("ROMEO:", max_length=10, seed=7) == first
+
+
+def test_each_step_of_generation_gives_the_models_logits_at_the_windows_end():
+    model = zoo.ReLaXCausalLM(units=16, embedding_dim=8, weight_sets=2, repeats=2)
+    next_logits = next_logits_function(model, context=12)
+    for window in ([5], IDS[0, :7].tolist(), IDS[1].tolist()):
+        expected = keras.ops.convert_to_numpy(model(np.array([window], "int32"), training=False))[0, -1]
+        np.testing.assert_allclose(next_logits(window), expected, rtol=1e-5, atol=1e-5)
 
 
 def test_a_loaded_model_generates_with_its_own_vocabulary(tmp_path):

@@ -37,6 +37,40 @@ def generate(model, prompt, length=200, temperature=1.0, seed=None, context=100,
     return sample_characters(model, prompt, length, temperature, seed, context, vocabulary)
 
 
+def next_logits_function(model, context):
+    """Returns `next_logits(window)`: the causal `model`'s next-character logits
+    (float64 NumPy) after a list of at most `context` ids.
+
+    TensorFlow traces one graph for every window length. JAX compiles one program for
+    windows right-padded to `context` ids (the model is causal, so the padding leaves
+    the logits at the window's last id as they are) where eager JAX would dispatch
+    every operation of every step on its own. Other backends call the model eagerly.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        logits_at_end = tf.function(lambda window: model(window, training=False)[0, -1],
+                                    input_signature=[tf.TensorSpec((1, None), tf.int32)])
+        compute = lambda window: logits_at_end(np.array([window], "int32"))
+    elif backend == "jax":
+        import jax
+
+        @jax.jit
+        def logits_at(trainable_values, non_trainable_values, padded, position):
+            logits, _ = model.stateless_call(trainable_values, non_trainable_values, padded,
+                                             training=False)
+            return logits[0, position]
+
+        def compute(window):
+            padded = np.zeros((1, context), "int32")
+            padded[0, :len(window)] = window
+            return logits_at([v.value for v in model.trainable_variables],
+                             [v.value for v in model.non_trainable_variables],
+                             padded, np.int32(len(window) - 1))
+    else:
+        compute = lambda window: model(np.array([window], "int32"), training=False)[0, -1]
+    return lambda window: keras.ops.convert_to_numpy(compute(window)).astype("float64")
+
+
 def sample_characters(model, prompt, length=200, temperature=1.0, seed=None, context=100, vocabulary=None):
     """Continues `prompt` by sampling `length` characters from a language model.
 
@@ -45,8 +79,8 @@ def sample_characters(model, prompt, length=200, temperature=1.0, seed=None, con
     most likely character. The same `seed` gives the same text.
 
     Args:
-        model: a model from ids `(batch, T)` to logits `(batch, T, vocab)`, e.g.
-            `shakespeare_relax(...)`.
+        model: a causal model from ids `(batch, T)` to logits `(batch, T, vocab)`,
+            e.g. `shakespeare_relax(...)`.
         prompt: str, the text to continue; every character must be in the vocabulary.
         length: int, characters to generate. Default: `200`.
         temperature: float >= 0. Default: `1.0`.
@@ -67,12 +101,9 @@ def sample_characters(model, prompt, length=200, temperature=1.0, seed=None, con
                          f"[1, {MOST_CHARACTERS:,}], got {length!r}.")
     ids = list(vocabulary.encode(prompt, argument="prompt"))
     rng = np.random.default_rng(seed)
-    next_logits = lambda window: model(window, training=False)[0, -1]
-    if keras.backend.backend() == "tensorflow":  # one graph for every window length
-        next_logits = tf.function(next_logits, input_signature=[tf.TensorSpec((1, None), tf.int32)])
+    next_logits = next_logits_function(model, context)
     for _ in range(length):
-        window = np.array([ids[-context:]], "int32")
-        logits = keras.ops.convert_to_numpy(next_logits(window)).astype("float64")
+        logits = next_logits(ids[-context:])
         if temperature == 0:
             ids.append(int(np.argmax(logits)))
             continue
