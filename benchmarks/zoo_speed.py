@@ -4,6 +4,8 @@ steps per character) against the SimpleRNN of the 250k family and against the sa
 model built from the naive cell (`keras.layers.RNN(SwitchCell(...))` over each
 character's embedding repeated once per switched step, every L_W * L_T-th state kept),
 and the MNIST flat-image model against a Dense stack sized to its parameter count.
+With `--node-noise LEVEL`, the Tiny Shakespeare model with additive node noise instead,
+trained by the fused engine (`engine="auto"`) against the scan engine.
 
 The models train on random batches of the recipes' shapes (Shakespeare 64 x 100
 characters, MNIST 128 images), with the compile settings of their constructors (Keras's
@@ -14,6 +16,7 @@ versions and the commit.
 
 Usage:
     python -m benchmarks.zoo_speed --output benchmarks/results/zoo_speed.csv --label after
+    python -m benchmarks.zoo_speed --node-noise 0.05 --output benchmarks/results/noise_engines.csv --label after
 """
 
 import argparse
@@ -48,17 +51,27 @@ def naive_twin(relax):
     return model
 
 
-def groups():
+def groups(node_noise=None):
     """Yields `(name, {implementation: model}, inputs, targets)`, the ReLaX-Net first."""
     import numpy as np
 
     from relax_keras import tasks
     from relax_keras import zoo
+    from relax_keras.nonideal import NodeNoise
     from relax_keras.zoo.presets import PRESETS
 
     rng = np.random.default_rng(0)
-    relax = zoo.shakespeare_relax(**PRESETS["relax_2x2_tiny_shakespeare"]["config"])
+    config = PRESETS["relax_2x2_tiny_shakespeare"]["config"]
+    relax = zoo.shakespeare_relax(**config)
     tokens = rng.integers(0, relax.output_shape[-1], (64, 101))
+    if node_noise:
+        noisy = {}
+        for engine in ("auto", "scan"):
+            noisy[engine] = zoo.shakespeare_relax(**{**config, "activation": NodeNoise("tanh", node_noise, seed=0)})
+            noisy[engine].get_layer("relax_block").engine = engine
+        yield f"tiny_shakespeare_node_noise_{node_noise}", {"relax": noisy["auto"], "scan": noisy["scan"]}, \
+            tokens[:, :-1], tokens[:, 1:]
+        return
     yield ("tiny_shakespeare", {"relax": relax, "simple_rnn": zoo.from_preset("shakespeare_simple_rnn"),
                                 "naive": naive_twin(relax)}, tokens[:, :-1], tokens[:, 1:])
     relax = zoo.image_relax(**{**PRESETS["relax_2x2_mnist_flat"]["config"], "augmentation": 0.0})  # the network alone
@@ -67,12 +80,12 @@ def groups():
     yield "mnist", {"relax": relax, "dense": dense}, images, rng.integers(0, 10, 128)
 
 
-def measure(runs, steps):
+def measure(runs, steps, node_noise=None):
     """Returns one row per model: its median training step time and its ratio."""
     import numpy as np
 
     rows = []
-    for name, models, inputs, targets in groups():
+    for name, models, inputs, targets in groups(node_noise):
         for model in models.values():
             for _ in range(3):  # warm-up: tracing, allocation
                 model.train_on_batch(inputs, targets)
@@ -102,6 +115,7 @@ def main():
     parser.add_argument("--label", required=True, help="what this run measures, e.g. before / after")
     parser.add_argument("--runs", type=int, default=7, help="timed runs; the median is kept")
     parser.add_argument("--steps", type=int, default=3, help="steps per timed run")
+    parser.add_argument("--node-noise", type=float, help="time the noisy Shakespeare model's engines instead")
     args = parser.parse_args()
 
     from relax_keras._provenance import provenance
@@ -115,7 +129,7 @@ def main():
         writer = csv.DictWriter(file, FIELDS)
         if new:
             writer.writeheader()
-        for row in measure(args.runs, args.steps):
+        for row in measure(args.runs, args.steps, args.node_noise):
             writer.writerow({**common, **row})
             print(row, flush=True)
 

@@ -11,6 +11,7 @@ import keras
 from relax_keras import ReLaXBlock
 from relax_keras.activations import KERAS_ELEMENTWISE
 from relax_keras.activations import PHYSICAL_ACTIVATIONS
+from relax_keras.nonideal import NodeNoise
 
 pytestmark = pytest.mark.tensorflow  # the fused engine is TensorFlow's
 
@@ -34,15 +35,24 @@ def configurations(draw):
     if not static:
         kwargs.update(steps_per_input=draw(st.integers(1, 3)), return_state=draw(st.booleans()))
     call = dict(static=static, initial_state=not static and draw(st.booleans()),
-                jit=draw(st.booleans()), length=draw(st.integers(1, 6)))
+                jit=draw(st.booleans()), length=draw(st.integers(1, 6)),
+                noise=draw(st.sampled_from([None, (0.2, 0.0), (0.0, 0.3), (0.2, 0.3)])))
     return kwargs, call
+
+
+def block_with_noise(engine, kwargs, noise):
+    """A block; with `noise = (additive, multiplicative)`, its activation in `NodeNoise`
+    (seeded: every block built so draws the same noise)."""
+    if noise is not None:
+        kwargs = dict(kwargs, activation=NodeNoise(kwargs["activation"], *noise, seed=7))
+    return ReLaXBlock(6, engine=engine, **kwargs)
 
 
 def outputs_and_gradients(block, inputs, initial_state, jit):
     @tf.function(jit_compile=jit)
     def run():
         with tf.GradientTape() as tape:
-            out = block(inputs, initial_state=initial_state)
+            out = block(inputs, initial_state=initial_state, training=True)
             outputs = out if isinstance(out, list) else [out]
             loss = sum(tf.reduce_sum(tf.sin(o)) for o in outputs[:2])
         return outputs[:2], [tf.convert_to_tensor(g) for g in tape.gradient(loss, block.trainable_weights)]
@@ -57,7 +67,7 @@ def test_fused_engine_equals_automatic_gradients(configuration):
     rng = np.random.default_rng(len(str(kwargs)))
     shape = (3, 5) if call["static"] else (3, call["length"], 5)
     inputs = (0.5 * rng.standard_normal(shape)).astype("float32")
-    fused, scanned = ReLaXBlock(6, engine="fused", **kwargs), ReLaXBlock(6, engine="scan", **kwargs)
+    fused, scanned = (block_with_noise(engine, kwargs, call["noise"]) for engine in ("fused", "scan"))
     fused(inputs), scanned(inputs)
     scanned.set_weights(fused.get_weights())
     assert (fused.engine_for(training=True), scanned.engine_for(training=True)) == ("fused", "scan")
@@ -66,7 +76,9 @@ def test_fused_engine_equals_automatic_gradients(configuration):
         initial_state = [0.5 * rng.standard_normal((3, 6)).astype("float32"),
                          np.full((3, 1), int(rng.integers(0, 9)), "int32")]
     outputs, gradients = outputs_and_gradients(fused, inputs, initial_state, call["jit"])
-    expected_outputs, expected_gradients = outputs_and_gradients(scanned, inputs, initial_state, False)
+    # XLA draws other noise than TensorFlow's kernels from the same seed
+    expected_outputs, expected_gradients = outputs_and_gradients(
+        scanned, inputs, initial_state, call["jit"] and call["noise"] is not None)
     for output, expected in zip(outputs, expected_outputs):
         np.testing.assert_allclose(output, expected, rtol=1e-4, atol=1e-5)
     for weight, gradient, expected in zip(fused.trainable_weights, gradients, expected_gradients):
@@ -111,15 +123,29 @@ def test_activation_mixing_units_trains_with_correct_gradients(activation):
 
 def test_fused_engine_refuses_an_activation_mixing_units():
     block = ReLaXBlock(4, weight_sets=2, activation="softmax", engine="fused")
-    with pytest.raises(ValueError, match="engine='fused', which needs an element-wise deterministic activation"):
+    with pytest.raises(ValueError, match="engine=.fused., which needs an element-wise activation \\(or NodeNoise around one\\)"):
         block(np.zeros((2, 3), "float32"))
 
 
-def test_node_noise_runs_on_the_scan_engine():
-    from relax_keras.nonideal import NodeNoise
+def test_node_noise_trains_on_the_fused_engine_around_an_element_wise_activation_only():
+    assert ReLaXBlock(4, weight_sets=2, activation=NodeNoise("tanh", 0.1)).engine_for(training=True) == "fused"
+    assert ReLaXBlock(4, weight_sets=2, activation=NodeNoise("softmax", 0.1)).engine_for(training=True) == "scan"
 
-    block = ReLaXBlock(4, weight_sets=2, activation=NodeNoise("tanh", additive_stddev=0.1))
-    assert block.engine_for(training=True) == "scan"
+
+def test_the_unrolled_scan_engine_trains_under_xla():
+    inputs = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
+    mask = np.array([[1, 1, 1, 1], [0, 1, 1, 1], [1, 1, 0, 0]], bool)
+    block = ReLaXBlock(6, weight_sets=2, repeats=2, unroll=True, return_sequences=True)
+    block(inputs)
+
+    def gradients():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.sin(block(inputs, mask=mask, training=True)))
+        return [tf.convert_to_tensor(g) for g in tape.gradient(loss, block.trainable_weights)]
+
+    assert block.engine_for(training=True, mask=mask) == "scan"
+    for compiled, eager in zip(tf.function(gradients, jit_compile=True)(), gradients()):
+        np.testing.assert_allclose(compiled, eager, rtol=1e-4, atol=1e-5)
 
 
 def test_auto_engine_trains_fused_and_infers_with_the_scan_engine():

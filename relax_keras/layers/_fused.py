@@ -12,10 +12,11 @@ over a `(L_W, capacity * B, N)` batch gathered from the steps that used it. The
 loops keep each step's state and pre-activation in tensor lists (no copies), and the
 backward loop takes the activation's derivative step by step (for tanh and sigmoid
 from the stored state, as TensorFlow's own gradients do, without recomputing them). That is right only for
-a deterministic activation that acts on each unit alone (see
-`relax_keras.activations.is_elementwise`); `ReLaXBlock` runs anything else with
-automatic gradients. Where the derivative comes from the state, the pre-activations
-are not kept.
+an activation that acts on each unit alone (see `relax_keras.activations.is_elementwise`),
+deterministically or with node noise drawn before the loop (`NodeNoise`: the state is
+`activation(z) * scale + shift`); `ReLaXBlock` runs anything else with automatic
+gradients. Where the derivative comes from the state, the pre-activations are not kept
+(with noise, the noiseless outputs are kept instead).
 
 On a CPU the batch runs as one independent chain of steps per core (`batch_groups`):
 a step's small matrix product does not keep two cores busy, and TensorFlow's executor
@@ -27,6 +28,8 @@ import os
 
 import tensorflow as tf
 
+from relax_keras.layers.node_noise import scaled_and_shifted
+
 STEPS_PER_ITERATION = (8, 4, 2, 1)  # the loop bodies unroll the first that divides the steps
 MOST_UNROLLED_PERIOD = 32  # longer schedules are not walked period by period
 MOST_GROUPS = 4  # independent chains of steps per batch, at most
@@ -34,9 +37,10 @@ LEAST_ROWS_PER_GROUP = 32
 
 
 def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs,
-                        inputs=None, bias=None, schedule=None, unroll=False):
+                        inputs=None, bias=None, noise=(None, None), schedule=None, unroll=False):
     """Runs `h[k+1] = activation(h[k] @ bank[s(k)] + inputs[k] + bias[s(k)])` over the
-    steps `k`, where `s(k) = weight_sets[k]`.
+    steps `k`, where `s(k) = weight_sets[k]`, times `scale[k]` plus `shift[k]` with node
+    noise.
 
     Args:
         activation: a deterministic elementwise function.
@@ -49,6 +53,8 @@ def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_out
         inputs: what each step adds before the activation: `(K, B, N)`, one step each;
             `(B, N)`, the same at every step; or `None`, nothing.
         bias: `(L_W, N)`, the bias of each weight set, or `None`.
+        noise: `(scale, shift)`, each `(K, B, N)` or `None`: node noise drawn before
+            the loop (`NodeNoise.scale_and_shift`), not differentiated.
         schedule: one period of the schedule (Python ints) when the first step is at
             its start, or `None`. Given, and the steps are whole periods, the loop
             walks the schedule period by period with each step's set known when the
@@ -61,19 +67,19 @@ def switched_recurrence(activation, state, bank, weight_sets, capacity, keep_out
     """
     groups = batch_groups(state)
     if groups > 1:  # independent chains of steps, one per core: the executor runs them side by side
-        parts = lambda t, axis: split_batch(t, groups, axis)
+        parts = lambda t, axis: [None] * groups if t is None else split_batch(t, groups, axis)
         inputs_axis = 1 if inputs is not None and inputs.shape.rank == 3 else 0
         results = [
             one_recurrence(activation, part_state, bank, weight_sets, capacity, keep_outputs,
-                           part_inputs, bias, schedule, unroll)
-            for part_state, part_inputs in zip(parts(state, 0), parts(inputs, inputs_axis) if inputs is not None
-                                               else [None] * groups)
+                           part_inputs, bias, part_noise, schedule, unroll)
+            for part_state, part_inputs, *part_noise in zip(
+                parts(state, 0), parts(inputs, inputs_axis), *(parts(t, 1) for t in noise))
         ]
         if keep_outputs:
             return (tf.concat([last for last, _ in results], 0), tf.concat([states for _, states in results], 1))
         return tf.concat(results, 0)
     return one_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs, inputs, bias,
-                          schedule, unroll)
+                          noise, schedule, unroll)
 
 
 def batch_groups(state):
@@ -96,8 +102,8 @@ def split_batch(t, groups, axis):
     return tf.split(t, [bounds[g + 1] - bounds[g] for g in range(groups)], axis=axis, num=groups)
 
 
-def one_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs, inputs, bias, schedule,
-                   unroll):
+def one_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs, inputs, bias, noise,
+                   schedule, unroll):
     """`switched_recurrence` over the whole batch of `state` as one chain of steps."""
     steps = step_count(weight_sets)
     per_iteration, walk = steps_per_iteration(steps, schedule, unroll)
@@ -105,14 +111,14 @@ def one_recurrence(activation, state, bank, weight_sets, capacity, keep_outputs,
 
     @tf.custom_gradient
     def run(state, bank, *given):  # `inputs` and `bias` are differentiated too, when given
-        last, pre_activations, states = forward_loop(
-            activation, state, bank, weight_sets, inputs, bias, walked, per_iteration)
+        last, kept, states = forward_loop(
+            activation, state, bank, weight_sets, inputs, bias, noise, walked, per_iteration)
 
         def gradient(d_last, d_states=None):
             if d_last is None:  # only the states were used
                 d_last = tf.zeros_like(state)
-            grads = backward_loop(activation, pre_activations, states, bank, weight_sets, inputs,
-                                  bias, d_last, d_states, walked, per_iteration, capacity)
+            grads = backward_loop(activation, kept, states, bank, weight_sets, inputs, bias, noise,
+                                  d_last, d_states, walked, per_iteration, capacity)
             return [g for g in grads if g is not None]
 
         if keep_outputs:
@@ -133,37 +139,44 @@ def derivative_from_output(activation):
     return kernels.get(activation)
 
 
-def forward_loop(activation, state, bank, weight_sets, inputs, bias, schedule, per_iteration):
-    """Returns the last state `(B, N)`, and as tensor lists every step's pre-activation
-    `z[k]` (`K` of them; empty where the derivative comes from the output) and every
-    state `h[k]` (`K + 1`, the first state included)."""
+def forward_loop(activation, state, bank, weight_sets, inputs, bias, noise, schedule, per_iteration):
+    """Returns the last state `(B, N)`, and as tensor lists what the backward loop takes
+    each step's derivative from (`K` of them: the pre-activation `z[k]`, the noiseless
+    output `activation(z[k])` where that and the noise give it, or nothing where the
+    state does) and every state `h[k]` (`K + 1`, the first state included)."""
     steps = step_count(weight_sets)
     multiply = step_multiply(bank, weight_sets, schedule)
     add = step_addition(inputs, bias, weight_sets, schedule, steps)
-
-    keep_pre_activations = derivative_from_output(activation) is None
+    scale, shift = step_noise(noise, steps)
+    from_output = derivative_from_output(activation) is not None
+    noisy = scale is not None or shift is not None
 
     def step(k, j, carry):
-        h, pre_activations, states = carry
+        h, kept, states = carry
         position = j % len(schedule) if schedule is not None else None
         z = add(k, position, multiply(k, position, h))
-        h = activation(z)
-        if keep_pre_activations:
-            pre_activations = pre_activations.write(k, z)
-        return h, pre_activations, states.write(k + 1, h)
+        y = activation(z)
+        h = scaled_and_shifted(y, *(t.read(k) if t is not None else None for t in (scale, shift)))
+        if not from_output:
+            kept = kept.write(k, z)
+        elif noisy:
+            kept = kept.write(k, y)
+        return h, kept, states.write(k + 1, h)
 
     # the backward loop reads each state twice (its own step's derivative, the next one's product)
     lists = (tensor_list(state, steps), tensor_list(state, steps + 1, clear_after_read=False).write(0, state))
     return loop(step, (state, *lists), steps, per_iteration)
 
 
-def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs, bias, d_last,
+def backward_loop(activation, kept, states, bank, weight_sets, inputs, bias, noise, d_last,
                   d_states, schedule, per_iteration, capacity):
     """Returns the gradients of the first state, `bank`, `inputs` and `bias` (`None`
     for those not given), from those of the last state `d_last` and of every step's
-    state `d_states` (or `None`)."""
+    state `d_states` (or `None`); `kept` is `forward_loop`'s."""
     steps = step_count(weight_sets)
     multiply = step_multiply(bank, weight_sets, schedule)
+    scale, _ = step_noise((noise[0], None), steps)  # the shift has no derivative
+    noisy = any(t is not None for t in noise)
     from_output = derivative_from_output(activation)
     summed = tf.float32 if bank.dtype.size < 4 else bank.dtype  # half-precision terms summed in float32
     from_outputs = None
@@ -175,14 +188,15 @@ def backward_loop(activation, pre_activations, states, bank, weight_sets, inputs
         k = steps - 1 - i
         if from_outputs is not None:
             dh = dh + from_outputs.read(k)
-        if from_output is not None:  # the derivative from the stored state: no recomputation
-            dz = from_output(y=states.read(k + 1), dy=dh)
+        dy = dh * scale.read(k) if scale is not None else dh
+        if from_output is not None:  # the derivative from the stored output: no recomputation
+            dz = from_output(y=kept.read(k) if noisy else states.read(k + 1), dy=dy)
         else:
-            z = pre_activations.read(k)
+            z = kept.read(k)
             with tf.GradientTape() as tape:
                 tape.watch(z)
-                h = activation(z)
-            dz = tape.gradient(h, z, output_gradients=dh)
+                y = activation(z)
+            dz = tape.gradient(y, z, output_gradients=dy)
         position = None
         if schedule is not None:
             position = (-1 - j) % len(schedule)
@@ -251,6 +265,13 @@ def loop(step, carry, steps, per_iteration):
         return body(0, carry)[1]
     return tf.while_loop(lambda i, _: i < iterations, body, (tf.constant(0), carry),
                          maximum_iterations=iterations)[1]
+
+
+def step_noise(noise, steps):
+    """Returns the node noise `(scale, shift)` as tensor lists of the steps (`None` for
+    a term not given), each read by the forward and the backward loop."""
+    return tuple(None if t is None else tensor_list(t[0], steps, clear_after_read=False).unstack(t)
+                 for t in noise)
 
 
 def step_addition(inputs, bias, weight_sets, schedule, steps):

@@ -10,7 +10,8 @@ def scan(step, init, xs, length, unroll=False, keep_outputs=True):
     Same contract as `keras.ops.scan` (returns the last carry and the stacked `y`s).
     On TensorFlow it is a `tf.while_loop` with `maximum_iterations` (so XLA compiles
     it) and one TensorArray per input and output, cheaper than Keras's generic
-    `scan`; on other backends it is `keras.ops.scan`.
+    `scan`, or unrolled, a Python loop (Keras's `scan` with `unroll` keeps a loop whose
+    gradient XLA cannot compile); on other backends it is `keras.ops.scan`.
 
     Args:
         step: callable `(carry, x) -> (carry, y)`; `y` has the shape of `carry`.
@@ -21,11 +22,18 @@ def scan(step, init, xs, length, unroll=False, keep_outputs=True):
         keep_outputs: bool; with `False` the `y`s are not kept (TensorFlow) and
             `None` is returned in their place.
     """
-    if unroll or keras.backend.backend() != "tensorflow":
+    if keras.backend.backend() != "tensorflow":
         carry, ys = ops.scan(step, init, xs, length=length if isinstance(length, int) else None,
                              unroll=unroll)
         return carry, ys if keep_outputs else None
     import tensorflow as tf
+
+    if unroll:
+        carry, ys = init, []
+        for k in range(length):
+            carry, y = step(carry, tf.nest.map_structure(lambda x: x[k], xs))
+            ys.append(y)
+        return carry, tf.stack(ys) if keep_outputs else None
 
     flat_xs = tf.nest.flatten(xs)
     inputs = [tf.TensorArray(x.dtype, size=length).unstack(x) for x in flat_xs]

@@ -57,15 +57,17 @@ class NodeNoise(keras.layers.Layer):
         return (keras.random.normal(shape, dtype=dtype, seed=self.seed_generator),
                 keras.random.normal(shape, dtype=dtype, seed=self.seed_generator))
 
+    def scale_and_shift(self, noise):
+        """Returns the node noise `noise = (e1, e2)` of `draw_noise` as `(scale, shift)`,
+        the noisy output being `phi(z) * scale + shift`; `None` for a level that is 0."""
+        multiplicative, additive = noise
+        scale = 1.0 + self.multiplicative_stddev * multiplicative if self.multiplicative_stddev else None
+        shift = self.additive_stddev * additive if self.additive_stddev else None
+        return scale, shift
+
     def apply_noise(self, inputs, noise):
         """Returns `phi(inputs)` with the node noise `noise = (e1, e2)` of `draw_noise`."""
-        outputs = self.activation(inputs)
-        multiplicative, additive = noise
-        if self.multiplicative_stddev:
-            outputs = outputs * (1.0 + self.multiplicative_stddev * multiplicative)
-        if self.additive_stddev:
-            outputs = outputs + self.additive_stddev * additive
-        return outputs
+        return scaled_and_shifted(self.activation(inputs), *self.scale_and_shift(noise))
 
     def get_config(self):
         return {
@@ -76,3 +78,12 @@ class NodeNoise(keras.layers.Layer):
             "at_inference": self.at_inference,
             "seed": self.seed,
         }
+
+
+def scaled_and_shifted(outputs, scale, shift):
+    """Returns `outputs * scale + shift`, leaving out a term that is `None`."""
+    if scale is not None:
+        outputs = outputs * scale
+    if shift is not None:
+        outputs = outputs + shift
+    return outputs

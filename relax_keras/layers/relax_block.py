@@ -47,12 +47,12 @@ class ReLaXBlock(keras.layers.Layer):
     - `"fused"`: a TensorFlow loop with a hand-written gradient
       (`relax_keras.layers._fused`), each weight set's gradient one matmul over the
       steps that used it. The fast path for training. It needs the TensorFlow backend
-      and an activation known to act on each unit alone, deterministically (Keras's
-      element-wise activations, `"sin2"`, `"saturable_absorber"`), and takes no mask
-      and no recurrent dropout.
+      and an activation known to act on each unit alone (Keras's element-wise
+      activations, `"sin2"`, `"saturable_absorber"`, or `NodeNoise` around one), and
+      takes no mask and no recurrent dropout.
     - `"scan"`: `relax_keras.layers._scan.scan` with automatic gradients, in
-      `keras.ops` only: every backend, every activation (softmax, `NodeNoise`, your
-      own callables), masks. The reference the fused engine is tested against.
+      `keras.ops` only: every backend, every activation (softmax, your own
+      callables), masks. The reference the fused engine is tested against.
 
     `"auto"` runs the fused engine where it applies and the call trains (`fit`), and
     the scan engine otherwise: inference (`predict`, `evaluate`, `model.export`,
@@ -365,7 +365,7 @@ class ReLaXBlock(keras.layers.Layer):
         if engine == "fused":
             from_start = self.static_input or initial_state is None  # step 0 of the schedule
             state, states = self._fused_steps(
-                state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps, from_start)
+                state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps, from_start, training)
         else:
             state, states = self._scanned_steps(
                 state, step_inputs, injected, bank, bank_bias, weight_sets, keep, num_steps, training)
@@ -393,7 +393,8 @@ class ReLaXBlock(keras.layers.Layer):
         """The engine that runs a call: `"fused"` or `"scan"` (see the docstring)."""
         fused_needs = {
             "the TensorFlow backend": keras.backend.backend() == "tensorflow",
-            "an element-wise deterministic activation": is_elementwise(self.activation),
+            "an element-wise activation (or NodeNoise around one)": is_elementwise(
+                self.activation.activation if isinstance(self.activation, NodeNoise) else self.activation),
             "no mask": mask is None,
             "no recurrent dropout in training": not (self.recurrent_dropout and training),
         }
@@ -453,13 +454,18 @@ class ReLaXBlock(keras.layers.Layer):
             )
 
     def _fused_steps(self, state, step_inputs, injected, bank, bank_bias, weight_sets, num_steps,
-                     from_start):
+                     from_start, training):
         from relax_keras.layers import _fused
 
+        activation, noise = self.activation, (None, None)
+        if isinstance(activation, NodeNoise):
+            if activation.is_noisy(training):
+                noise = activation.scale_and_shift(self._step_noise(num_steps, state))
+            activation = activation.activation
         capacity = most_steps_per_set(self.schedule_positions, num_steps) if isinstance(num_steps, int) else None
         result = _fused.switched_recurrence(
-            self.activation, state, bank, weight_sets, capacity, self.return_sequences,
-            inputs=step_inputs if step_inputs is not None else injected, bias=bank_bias,
+            activation, state, bank, weight_sets, capacity, self.return_sequences,
+            inputs=step_inputs if step_inputs is not None else injected, bias=bank_bias, noise=noise,
             schedule=self.schedule_positions if from_start else None, unroll=self.unroll)
         return result if self.return_sequences else (result, None)
 
@@ -474,8 +480,8 @@ class ReLaXBlock(keras.layers.Layer):
             xs["keep"] = keep
         activation = self.activation
         noisy = isinstance(activation, NodeNoise) and activation.is_noisy(training)
-        if noisy:  # drawn before the loop: the loop body cannot advance a seed (JAX)
-            xs["noise"] = activation.draw_noise((num_steps, *ops.shape(state)), state.dtype)
+        if noisy:
+            xs["noise"] = self._step_noise(num_steps, state)
         dropped = None
         if self.recurrent_dropout and training:
             dropped = keras.random.dropout(ops.ones_like(state), self.recurrent_dropout,
@@ -502,6 +508,11 @@ class ReLaXBlock(keras.layers.Layer):
             advance, state, xs, num_steps, self.unroll,
             keep_outputs=self.return_sequences,
         )
+
+    def _step_noise(self, num_steps, state):
+        """The node noise of every step, drawn before the loop: a loop body cannot
+        advance a seed (JAX), and both engines draw the same."""
+        return self.activation.draw_noise((num_steps, *ops.shape(state)), state.dtype)
 
     def programmed_weights(self, training=False):
         """Returns the weight bank and biases as the device holds them: after the
