@@ -140,10 +140,11 @@ def derivative_from_output(activation):
 
 
 def forward_loop(activation, state, bank, weight_sets, inputs, bias, noise, schedule, per_iteration):
-    """Returns the last state `(B, N)`, and as tensor lists what the backward loop takes
-    each step's derivative from (`K` of them: the pre-activation `z[k]`, the noiseless
-    output `activation(z[k])` where that and the noise give it, or nothing where the
-    state does) and every state `h[k]` (`K + 1`, the first state included)."""
+    """Returns the last state `(B, N)` and two tensor lists: what the backward loop takes
+    each step's derivative from (`K`: the pre-activation `z[k]` where it recomputes the
+    activation, the noiseless output `activation(z[k])` where it takes the derivative
+    from the output and noise makes the state differ from it, else empty), and every
+    state `h[k]` (`K + 1`, the first state included)."""
     steps = step_count(weight_sets)
     multiply = step_multiply(bank, weight_sets, schedule)
     add = step_addition(inputs, bias, weight_sets, schedule, steps)
