@@ -81,7 +81,8 @@ def tune_argv(shared_data, directory, max_trials, extra=()):
     return [
         "tune", "mnist", "--budget", "8000", "--encoding", "flat", "--max-trials", str(max_trials),
         "--epochs", "1", "--steps-per-epoch", "2", "--validation-steps", "4", "--batch-size", "64",
-        "--directory", str(directory), "--project-name", "job", "--local-dir", str(shared_data / "mnist"), "--verbose", "0", *extra,
+        "--directory", str(directory), "--project-name", "job", "--local-dir", str(shared_data / "mnist"),
+        "--verbose", "0", *extra,
     ]
 
 

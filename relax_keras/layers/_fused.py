@@ -150,7 +150,7 @@ def forward_loop(activation, state, bank, weight_sets, inputs, bias, noise, sche
     add = step_addition(inputs, bias, weight_sets, schedule, steps)
     scale, shift = step_noise(noise, steps)
     from_output = derivative_from_output(activation) is not None
-    noisy = scale is not None or shift is not None
+    noisy = any(t is not None for t in noise)
 
     def step(k, j, carry):
         h, kept, states = carry

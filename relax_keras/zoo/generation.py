@@ -60,12 +60,13 @@ def next_logits_function(model, context):
                                              training=False)
             return logits[0, position]
 
+        trainable_values = [v.value for v in model.trainable_variables]
+        non_trainable_values = [v.value for v in model.non_trainable_variables]
+
         def compute(window):
             padded = np.zeros((1, context), "int32")
             padded[0, :len(window)] = window
-            return logits_at([v.value for v in model.trainable_variables],
-                             [v.value for v in model.non_trainable_variables],
-                             padded, np.int32(len(window) - 1))
+            return logits_at(trainable_values, non_trainable_values, padded, np.int32(len(window) - 1))
     else:
         compute = lambda window: model(np.array([window], "int32"), training=False)[0, -1]
     return lambda window: keras.ops.convert_to_numpy(compute(window)).astype("float64")
