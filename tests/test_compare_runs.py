@@ -1,6 +1,7 @@
 """The zoo's run comparisons (`zoo/compare_runs.py`) on made-up run folders."""
 
 import json
+import math
 
 import pytest
 
@@ -45,6 +46,12 @@ def test_the_chosen_recipe_against_both_ends_on_paired_seeds(compare_runs, tmp_p
     assert runs[(2, 2)] == {0: 1.42, 1: 1.43}
     lines = compare_runs.table(runs, task, (2, 2))
     assert lines[2].startswith("| (1, 4) | 1.5000, 1.5200 | 1.5100 ± ") and "| 0.0850 ± " in lines[2]
+    # by hand: t with one degree of freedom is Cauchy, p = 1 - 2 atan(|t|) / pi; the RNN
+    # end's differences 0.08, 0.09 give t = 17 (p 0.0374, times 2 by Holm), the DNN
+    # end's 0.02, 0.01 give t = 3 (p 0.2048, the larger, kept)
+    assert lines[0].endswith("| p (paired t, Holm over 2) |")
+    assert lines[2].endswith(f"| {2 * (1 - 2 * math.atan(17) / math.pi):.3f} |") and lines[2].endswith("| 0.075 |")
+    assert lines[4].endswith(f"| {1 - 2 * math.atan(3) / math.pi:.3f} |") and lines[3].endswith("|  |")
 
 
 def test_one_of_chosen_or_screen_is_required(compare_runs, tmp_path, capsys):

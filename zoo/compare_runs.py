@@ -3,7 +3,8 @@
 nanoGPT's way).
 
 - Against both ends (default): a Markdown table of the score per (L_W, L_T) over seeds
-  (mean, sample std, 95% t interval) and the paired differences against `--chosen`.
+  (mean, sample std, 95% t interval), the paired differences against `--chosen` and their
+  paired t-tests' p-values, Holm-adjusted over the table's comparisons.
 - `--screen BASE`: one row per run, with the settings it changes from the run `BASE`,
   and the choice the issue-33 plan fixes: the best score, unless a run with fewer
   changes is within `--tolerance` of it.
@@ -21,9 +22,10 @@ import json
 import pathlib
 
 import numpy as np
+from scipy import stats
 
 from relax_keras import tasks
-from relax_keras.tuning.study_statistics import interval_half_width
+from relax_keras.tuning.study_statistics import holm, interval_half_width
 
 NANOGPT = "nanogpt_validation"  # the score file `zoo/shakespeare_search.sh` writes beside a run
 # settings that name the run rather than its recipe
@@ -64,20 +66,39 @@ def cell(values, scale, digits):
             f"(std {values.std(ddof=1):.{digits}f}, n={len(values)})")
 
 
+def paired_differences(runs, task, chosen):
+    """Returns `{point: differences}`: each point's score subtracted from `chosen`'s on
+    their common seeds, signed so that positive means `chosen` is better."""
+    sign = 1 if task.higher_is_better else -1
+    return {point: np.array([sign * (runs[chosen][s] - by_seed[s]) for s in sorted(set(by_seed) & set(runs[chosen]))])
+            for point, by_seed in runs.items() if point != chosen}
+
+
+def holm_p_values(differences):
+    """Returns `{point: p}`: the two-sided paired t-test of each point's differences
+    against 0, Holm-adjusted over the points that have one (two pairs or more); 1 where
+    the differences are all 0."""
+    tested = {point: float(np.nan_to_num(stats.ttest_1samp(d, 0.0).pvalue, nan=1.0))
+              for point, d in differences.items() if len(d) > 1}
+    return dict(zip(tested, holm(list(tested.values()))))
+
+
 def table(runs, task, chosen):
     scale, digits = (100, 2) if task.metric == "accuracy" else (1, 4)
-    sign = 1 if task.higher_is_better else -1
+    differences = paired_differences(runs, task, chosen)
+    p_values = holm_p_values(differences)
     lines = [f"| (L_W, L_T) | validation {task.metric} by seed | mean ± 95% interval | "
-             f"paired difference to {chosen} (positive: {chosen} better) |",
-             "| --- | --- | --- | --- |"]
+             f"paired difference to {chosen} (positive: {chosen} better) | p (paired t, Holm over "
+             f"{len(p_values)}) |",
+             "| --- | --- | --- | --- | --- |"]
     for point in sorted(runs):
         by_seed = runs[point]
         seeds = sorted(by_seed)
         shown = ", ".join(f"{by_seed[s] * scale:.{digits}f}" for s in seeds)
-        common = sorted(set(seeds) & set(runs[chosen]))
-        difference = "" if point == chosen else cell(
-            [sign * (runs[chosen][s] - by_seed[s]) for s in common], scale, digits)
-        lines.append(f"| {point} | {shown} | {cell([by_seed[s] for s in seeds], scale, digits)} | {difference} |")
+        difference = "" if point == chosen else cell(differences[point], scale, digits)
+        p = f"{p_values[point]:.3f}" if point in p_values else ""
+        lines.append(f"| {point} | {shown} | {cell([by_seed[s] for s in seeds], scale, digits)} | {difference} "
+                     f"| {p} |")
     return lines
 
 
