@@ -51,8 +51,3 @@ def is_elementwise(activation):
         return activation in ELEMENTWISE
     except TypeError:  # unhashable callables
         return False
-
-
-def name_of(activation):
-    """Returns the name of an activation function (`"tanh"`, `"sin2"`, ...)."""
-    return getattr(activation, "__name__", activation.__class__.__name__)

@@ -143,7 +143,7 @@ def test_svhn_mat_files_load_in_every_encoding(svhn_dir, encoding, shape):
 
 def test_svhn_validation_is_carved_from_the_end_of_train(svhn_dir):
     directory, contents = svhn_dir
-    train_images, train_labels = data.load_image_arrays("svhn", "train", local_dir=directory)
+    _, train_labels = data.load_image_arrays("svhn", "train", local_dir=directory)
     images, labels = data.load_image_arrays("svhn", "validation", local_dir=directory)
     assert (len(train_labels), len(labels)) == (10, 7_326)
     np.testing.assert_array_equal(labels, contents["train"]["y"][10:, 0] % 10)
