@@ -42,7 +42,13 @@ def get(identifier):
     """Returns an activation: a physical one by name, else `keras.activations.get`."""
     if isinstance(identifier, str) and identifier in PHYSICAL_ACTIVATIONS:
         return PHYSICAL_ACTIVATIONS[identifier]
-    return keras.activations.get(identifier)
+    try:
+        return keras.activations.get(identifier)
+    except ValueError as error:
+        raise ValueError(
+            f"Received an invalid value for argument `activation`, expected a callable, a Keras "
+            f"activation's name or one of {sorted(PHYSICAL_ACTIVATIONS)}, got {identifier!r}."
+        ) from error
 
 
 def is_elementwise(activation):

@@ -201,6 +201,8 @@ def test_graph_does_not_grow_with_length_and_projects_inputs_once():
         ({"schedule": [0, 1, 2, 0]}, "integer in [0, 2), got 2"),
         ({"input_injection": "last"}, "`input_injection`, expected one of ['every', 'first'], got 'last'"),
         ({"steps_per_input": 0}, "`steps_per_input`, expected a positive integer, got 0"),
+        ({"activation": "sin3"}, "`activation`, expected a callable, a Keras activation's name or one of "
+                                 "['saturable_absorber', 'sin2'], got 'sin3'"),
     ],
 )
 def test_bad_arguments_fail_at_construction(kwargs, message):
