@@ -428,6 +428,9 @@ def test_evaluate_mnist_without_a_model_scores_the_shipped_weights(shared_data, 
     [
         (["evaluate", "svhn"], "svhn has no shipped weights: pass --model"),
         (["evaluate", "mnist", "--model", "m.keras", "--units", "999"], "--model fixes the model; the options ['units']"),
+        (["evaluate", "shakespeare", "--split", "validation+nanogpt"],
+         "`split`, expected one of ['train', 'validation', 'test'] (or several joined by '+') or of "
+         "['nanogpt', 'nanogpt_validation', 'nanogpt_test'], got 'validation+nanogpt'"),
     ],
 )
 def test_evaluate_refuses_what_it_cannot_score(argv, message, capsys):

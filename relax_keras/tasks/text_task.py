@@ -1,5 +1,6 @@
 """Character-level language modelling (Tiny Shakespeare)."""
 
+from relax_keras.data.specs import TINY_SHAKESPEARE
 from relax_keras.tasks.task import Task
 from relax_keras._validation import one_of
 
@@ -67,6 +68,12 @@ class TextTask(Task):
 
         if split in NANOGPT_SPLITS:  # scored as nanoGPT scores, whatever `seq_len` and `scoring`
             return nanogpt_blocks(split, batch_size or self.batch_size, sources or {})
+        if not isinstance(split, str) or not set(split.split("+")) <= set(TINY_SHAKESPEARE.splits):
+            raise ValueError(
+                f"Received an invalid value for argument `split`, expected one of "
+                f"{list(TINY_SHAKESPEARE.splits)} (or several joined by '+') or of "
+                f"{list(NANOGPT_SPLITS)}, got {split!r}."
+            )
         dataset = data.tiny_shakespeare(
             split, seq_len=seq_len or self.seq_len, batch_size=batch_size or self.batch_size,
             shuffle=shuffle, seed=seed, context=self.context if scoring else 0, **(sources or {}))
