@@ -1,6 +1,5 @@
 """Character-level language modelling (Tiny Shakespeare)."""
 
-from relax_keras.data.specs import TINY_SHAKESPEARE
 from relax_keras.tasks.task import Task
 from relax_keras._validation import one_of
 
@@ -65,6 +64,7 @@ class TextTask(Task):
     def dataset(self, split, batch_size=None, seed=0, shuffle=False, repeat=False,
                 scoring=False, sources=None, seq_len=None):
         from relax_keras import data
+        from relax_keras.data.specs import TINY_SHAKESPEARE
 
         if split in NANOGPT_SPLITS:  # scored as nanoGPT scores, whatever `seq_len` and `scoring`
             return nanogpt_blocks(split, batch_size or self.batch_size, sources or {})
