@@ -1,6 +1,7 @@
 """The study's statistics on small hand-made tables."""
 
 import csv
+import math
 
 import numpy as np
 import pytest
@@ -134,6 +135,15 @@ def test_training_lengths_are_not_mixed_within_a_task_and_encoding(tmp_path):
 def test_holm_step_down():
     assert st.holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
     assert st.holm([0.5]) == [0.5]
+    assert st.holm([0.01, math.nan]) == pytest.approx([0.02, 1.0])  # no test counts as p = 1
+
+
+def test_paired_p_value_by_hand_and_where_there_is_no_test():
+    # differences 1 and 3: t = 2 / (sqrt(2) / sqrt(2)) = 2 with one degree of freedom,
+    # a Cauchy: p = 1 - 2 atan(2) / pi
+    assert st.paired_p_value([1.0, 3.0]) == pytest.approx(1 - 2 * math.atan(2) / math.pi)
+    assert math.isnan(st.paired_p_value([0.5]))  # one pair
+    assert math.isnan(st.paired_p_value([0.2, 0.2, 0.2]))  # no spread
 
 
 def test_power_of_the_paired_t_test():

@@ -22,10 +22,9 @@ import json
 import pathlib
 
 import numpy as np
-from scipy import stats
 
 from relax_keras import tasks
-from relax_keras.tuning.study_statistics import holm, interval_half_width
+from relax_keras.tuning.study_statistics import holm, interval_half_width, paired_p_value
 
 NANOGPT = "nanogpt_validation"  # the score file `zoo/shakespeare_search.sh` writes beside a run
 # settings that name the run rather than its recipe
@@ -76,10 +75,9 @@ def paired_differences(runs, task, chosen):
 
 def holm_p_values(differences):
     """Returns `{point: p}`: the two-sided paired t-test of each point's differences
-    against 0, Holm-adjusted over the points that have one (two pairs or more); 1 where
-    the differences are all 0."""
-    tested = {point: float(np.nan_to_num(stats.ttest_1samp(d, 0.0).pvalue, nan=1.0))
-              for point, d in differences.items() if len(d) > 1}
+    against 0, Holm-adjusted over the points that have two pairs or more; 1 where the
+    differences are all equal (no test)."""
+    tested = {point: paired_p_value(d) for point, d in differences.items() if len(d) > 1}
     return dict(zip(tested, holm(list(tested.values()))))
 
 

@@ -311,8 +311,6 @@ def multiplicity_lines(summaries, tested=None):
     """How many of the study's distinct comparisons (`study_statistics.every_claim`)
     have p < 0.05 one by one (paired t), and how many after Holm's correction over all
     of them, on validation and on test."""
-    from scipy import stats
-
     pairs = {(a.point, b.point): (a, b) for task_name, encoding in sorted({p[:2] for p in summaries})
              for _, _, a, b in st.every_claim(summaries, task_name, encoding)}
     lines = []
@@ -323,7 +321,7 @@ def multiplicity_lines(summaries, tested=None):
         p_values = []
         for a, b in found:
             seeds = sorted(set(a.by_seed) & set(b.by_seed))
-            p_values.append(float(stats.ttest_rel([a.by_seed[x] for x in seeds], [b.by_seed[x] for x in seeds]).pvalue))
+            p_values.append(st.paired_p_value([a.by_seed[x] - b.by_seed[x] for x in seeds]))
         adjusted = st.holm(p_values)
         survivors = [f"{a.point[0]} {a.point[1]} {a.point[2]:,}: {model_name(a)} vs {model_name(b)}"
                      for (a, b), q in zip(found, adjusted) if q < ALPHA]

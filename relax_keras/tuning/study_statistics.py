@@ -89,8 +89,18 @@ def interval_half_width(values, confidence=0.95):
     return float(stats.t.ppf(0.5 + confidence / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values)))
 
 
+def paired_p_value(differences):
+    """The two-sided p-value of the paired t-test: the `differences` (one per pair)
+    against a mean of 0; nan with fewer than two pairs or all of them equal (no test)."""
+    differences = np.asarray(differences, float)
+    if len(differences) < 2 or np.ptp(differences) == 0:
+        return math.nan
+    return float(stats.ttest_1samp(differences, 0.0).pvalue)
+
+
 def holm(p_values):
-    """Holm's step-down adjusted p-values, in the order given."""
+    """Holm's step-down adjusted p-values, in the order given; a nan (no test) counts as 1."""
+    p_values = np.nan_to_num(np.asarray(p_values, float), nan=1.0)
     order = np.argsort(p_values)
     adjusted, running = np.empty(len(p_values)), 0.0
     for rank, index in enumerate(order):
