@@ -23,11 +23,11 @@ for spec in "${specs[@]}"; do
   name=$(basename "$spec" .json)
   export KERASTUNER_ORACLE_PORT=$(python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
   echo "$(date -u +%FT%TZ) $name on port $KERASTUNER_ORACLE_PORT"
-  KERASTUNER_TUNER_ID=chief python -m relax_keras study --spec "$spec" > "tuning/logs/$name.chief.log" 2>&1 &
+  KERASTUNER_TUNER_ID=chief python -m relax_keras study --spec "$spec" >> "tuning/logs/$name.chief.log" 2>&1 &  # a resumed study appends
   chief=$!
   sleep 5  # the chief's oracle server starts first
-  KERASTUNER_TUNER_ID=tuner0 python -m relax_keras study --spec "$spec" --verbose 0 > "tuning/logs/$name.tuner0.log" 2>&1 &
-  KERASTUNER_TUNER_ID=tuner1 python -m relax_keras study --spec "$spec" --verbose 0 > "tuning/logs/$name.tuner1.log" 2>&1 &
+  KERASTUNER_TUNER_ID=tuner0 python -m relax_keras study --spec "$spec" --verbose 0 >> "tuning/logs/$name.tuner0.log" 2>&1 &
+  KERASTUNER_TUNER_ID=tuner1 python -m relax_keras study --spec "$spec" --verbose 0 >> "tuning/logs/$name.tuner1.log" 2>&1 &
   wait
   tail -n 1 "tuning/logs/$name.chief.log"
   # an ended study's records become one archive, tuning/studies/$name.tar.gz; reruns resume from it

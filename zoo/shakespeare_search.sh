@@ -31,7 +31,7 @@ run_one() {  # NAME SEED FLAGS...
     echo "$out is in use by another process: skipped here" >&2; return 0
   fi
   if [ ! -f "$out/metrics.json" ]; then
-    TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 PYTHONPATH=$PWD python -m relax_keras train shakespeare "$@" "${common[@]}" --seed "$seed" --output "$out" > "$out.log" 2>&1
+    TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 PYTHONPATH=$PWD python -m relax_keras train shakespeare "$@" "${common[@]}" --seed "$seed" --output "$out" >> "$out.log" 2>&1  # a resumed run appends
   fi
   if [ ! -f "$out/nanogpt_validation.txt" ]; then
     PYTHONPATH=$PWD python -m relax_keras evaluate shakespeare --model "$out/model.keras" --split nanogpt_validation \
