@@ -38,6 +38,8 @@ def test_card_names_the_shipped_file_and_its_parameter_count(name):
 
 COMPARISONS = [  # card, run folder, run patterns, score: each card's table against both ends
     ("zoo/image_relax_mnist.md", "zoo/runs/image_relax_mnist/comparison", ["*"], "validation"),
+    ("zoo/shakespeare_relax_tiny_shakespeare.md", "zoo/runs/shakespeare_relax_tiny_shakespeare/nanogpt_search",
+     ["noise0.05_s*", "rnn_end_s*", "dnn_end_s*"], "nanogpt_validation"),
 ]
 
 
